@@ -1,0 +1,42 @@
+"""Fixed wording of answers, per language (the refusal phrase is also what the LLM is told to write)."""
+
+from __future__ import annotations
+
+REFUSAL = {
+    "fr": "Le corpus ne contient pas de réponse à cette question.",
+    "en": "The corpus does not contain an answer to this question.",
+}
+SEE_ALSO = {"fr": "Passages les plus proches (non cités) :", "en": "Closest passages (not cited):"}
+SOURCES = {"fr": "Sources", "en": "Sources"}
+VERIFIED = {"fr": "vérifiée", "en": "verified"}
+UNVERIFIED = {"fr": "non vérifiée", "en": "unverified"}
+NOTHING_VERIFIED = {
+    "fr": "Attention : aucune citation de cette réponse n'a pu être vérifiée dans les sources.",
+    "en": "Warning: no citation in this answer could be verified against the sources.",
+}
+TRUNCATED = {
+    "fr": "Question tronquée à {n} caractères.",
+    "en": "Question truncated to {n} characters.",
+}
+OTHER_SCRIPT = {
+    "fr": "La question n'est ni en français ni en anglais : réponse au mieux, en anglais.",
+    "en": "The question is neither in French nor in English: best-effort answer, in English.",
+}
+FOLLOW_UP = {"fr": "Question comprise comme : {q}", "en": "Question understood as: {q}"}
+FILTERS = {"fr": "Recherche limitée : {f}", "en": "Search limited to: {f}"}
+EMPTY_QUESTION = "The question is empty: type a question about the letters."
+NO_WORDS = "The question has no words (only punctuation or symbols): type a question about the letters."
+
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
+}
+KIND_NAMES = {
+    "fr": {"letter": "lettre", "article": "article", "declaration": "déclaration",
+           "telegram": "télégramme", "interview": "entretien", "preface": "préface"},
+    "en": {"letter": "letter", "article": "article", "declaration": "statement",
+           "telegram": "telegram", "interview": "interview", "preface": "preface"},
+}
+NO_DATE = {"fr": "s. d.", "en": "n. d."}

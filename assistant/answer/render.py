@@ -1,0 +1,91 @@
+"""Answer → Markdown (the UI) or plain text (the terminal), and a reference string per citation.
+
+Pure functions. The Markdown is not HTML-escaped here: the UI escapes corpus text and user
+input where it renders them.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.citations import format_date, format_pages, short_name
+from assistant.answer.phrases import NOTHING_VERIFIED, SEE_ALSO, SOURCES, UNVERIFIED, VERIFIED
+from assistant.types import Answer, Citation
+
+_QUOTE_CHARS = 300
+
+
+def reference(citation: Citation, language: str = "fr") -> str:
+    """The citation's bibliographic reference (built when it was made, or rebuilt here)."""
+    if citation.reference:
+        return citation.reference
+    parts = [short_name(citation.sender), citation.title, format_date(citation.date, language),
+             format_pages(citation.pages)]
+    if citation.footnote is not None:
+        parts.append(f"n. {citation.footnote}")
+    return ", ".join(p for p in parts if p)
+
+
+def location(citation: Citation) -> str:
+    """Where to look in the corpus file: '004_….txt:807-815'."""
+    return f"{citation.file}:{citation.line_start}-{citation.line_end}"
+
+
+def short_quote(quote: str, limit: int = _QUOTE_CHARS) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _status(citation: Citation, language: str) -> str:
+    return (VERIFIED if citation.verified else UNVERIFIED)[language]
+
+
+def to_markdown(answer: Answer) -> str:
+    lang = answer.language
+    lines = [answer.text.strip()]
+    if answer.citations and not answer.verified:
+        lines += ["", f"> ⚠ {NOTHING_VERIFIED[lang]}"]
+    if answer.citations:
+        lines += ["", f"**{SOURCES[lang]}**", ""]
+        for c in answer.citations:
+            mark = "✓" if c.verified else "⚠"
+            lines.append(f"{c.n}. {reference(c, lang)} — {mark} {_status(c, lang)}  ")
+            if c.quote:
+                lines.append(f"   > {short_quote(c.quote)}")
+    if answer.see_also:
+        lines += ["", f"**{SEE_ALSO[lang]}**", ""]
+        for c in answer.see_also:
+            lines.append(f"- {reference(c, lang)}  ")
+            if c.quote:
+                lines.append(f"  > {short_quote(c.quote)}")
+    if answer.notices:
+        lines += [""] + [f"*{notice}*  " for notice in answer.notices]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_text(answer: Answer, *, quotes: bool = True) -> str:
+    lang = answer.language
+    lines = [answer.text.strip()]
+    if answer.citations and not answer.verified:
+        lines += ["", NOTHING_VERIFIED[lang]]
+    if answer.citations:
+        lines += ["", f"{SOURCES[lang]}:"]
+        lines += citations_text(answer.citations, lang, quotes=quotes)
+    if answer.see_also:
+        lines += ["", SEE_ALSO[lang]]
+        for c in answer.see_also:
+            lines.append(f"  - {reference(c, lang)} ({location(c)})")
+            if quotes and c.quote:
+                lines.append(f"      « {short_quote(c.quote)} »")
+    if answer.notices:
+        lines += [""] + [f"({notice})" for notice in answer.notices]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def citations_text(citations: tuple[Citation, ...], language: str, *, quotes: bool = True
+                   ) -> list[str]:
+    lines = []
+    for c in citations:
+        lines.append(f"  [{c.n}] {reference(c, language)} ({location(c)}) — "
+                     f"{_status(c, language)}")
+        if quotes and c.quote:
+            lines.append(f"      « {short_quote(c.quote)} »")
+    return lines

@@ -1,0 +1,155 @@
+"""Text helpers shared by the answerers: cleaning questions, folding, content terms, names.
+
+Folding is what makes OCR text comparable: accents and case removed, the corpus's known
+misreadings repaired (``!'`` for ``l'``, ``·`` for the apostrophe). Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+# Question words and auxiliaries carry no topic: they must not count as terms to match.
+_EXTRA_STOPWORDS = {
+    # French
+    "quel", "quelle", "quels", "quelles", "quand", "comment", "pourquoi", "combien", "ou",
+    "lequel", "laquelle", "lesquels", "dont", "est-ce", "cela", "ceci", "ca", "il", "elle", "y",
+    "a", "t", "fait", "faire", "dit", "dire", "selon", "etait", "etaient", "ete", "avait",
+    "sont", "plus", "tres", "aussi", "entre", "sans", "sous", "chez", "vers", "apres", "avant",
+    "tout", "tous", "toute", "toutes", "autre", "autres", "cette", "cet", "ces", "leurs",
+    "quoi", "si", "non", "oui", "donc", "ainsi", "alors", "comme", "lors", "propos",
+    # English
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "did", "do", "does",
+    "was", "were", "is", "are", "been", "being", "has", "have", "had", "he", "she", "him", "her",
+    "his", "hers", "its", "they", "them", "we", "you", "i", "me", "my", "our", "your", "about",
+    "from", "than", "so", "say", "said", "tell", "according", "any", "some", "would", "could",
+    "should", "can", "may", "also", "there", "here", "one", "ones", "other", "whether",
+}
+STOPWORDS = frozenset(
+    {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in STOPWORDS_FRENCH}
+    | set(STOPWORDS_EN)
+    | _EXTRA_STOPWORDS
+)
+
+# Zero-width and bidi characters are invisible in a terminal but break matching.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+_OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("ï", "'i"), ("œ", "oe"),
+              ("Œ", "Oe"), ("æ", "ae"))
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_YEAR = re.compile(r"\b1[89]\d\d\b")
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (for readable word lists)."""
+    return frozenset(text.split())
+
+
+def clean_question(text: str) -> str:
+    """Strip control and zero-width characters and collapse whitespace."""
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text with the corpus's safe OCR fixes applied."""
+    for bad, good in _OCR_FIXES:
+        text = text.replace(bad, good)
+    return strip_accents(text).lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits), apostrophes split: l'U.R.S.S. → l, u, r, s, s."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    # The corpus is French; an English question shares names, years and cognates with it.
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def content_terms(text: str) -> list[str]:
+    """Stems of the content words (no stopwords, no single letters) in order of appearance."""
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def proper_names(text: str) -> list[str]:
+    """Folded words that look like proper names: capitalised, not a sentence's first word,
+    not a stopword (``Qui était Benjamin Stolberg ?`` → benjamin, stolberg)."""
+    names: list[str] = []
+    for sentence in re.split(r"[.?!;:\n]+", text):
+        tokens = re.findall(r"[^\W\d_][\w'’-]*", sentence)
+        for position, token in enumerate(tokens):
+            token = token.split("'")[-1].split("’")[-1]
+            if not token or not token[0].isupper():
+                continue
+            folded = fold(token)
+            if folded in STOPWORDS or len(folded) < 2:
+                continue
+            if position == 0 and folded in _SENTENCE_OPENERS:
+                continue
+            names.append(folded)
+    return list(dict.fromkeys(names))
+
+
+_SENTENCE_OPENERS = {"qui", "que", "quel", "quelle", "quand", "comment", "pourquoi", "what",
+                     "who", "when", "why", "how", "which", "did", "does", "do", "et", "and",
+                     "dans", "in", "according", "selon", "est", "is", "was", "were", "en"}
+
+
+def years(text: str) -> list[str]:
+    return list(dict.fromkeys(_YEAR.findall(text)))
+
+
+def squeeze(text: str) -> tuple[str, list[int]]:
+    """Folded letters and digits only, with each kept character's offset in ``text``.
+
+    Spaces, punctuation, line-break hyphens and spaced abbreviations (``U .R.S.S.``) vanish,
+    so two readings of the same words compare equal; the offsets map a match back to the
+    original text.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    length = len(text)
+    for index, ch in enumerate(text):
+        if ch == "!" and index + 1 < length and text[index + 1] in "'’":
+            chars.append("l")  # !'U.R.S.S. is l'U.R.S.S.
+            offsets.append(index)
+            continue
+        if ch == "!" and 0 < index < length - 1 and text[index - 1].isalpha() \
+                and text[index + 1].isalpha():
+            chars.append("l")  # Sneev!iet
+            offsets.append(index)
+            continue
+        if ch == "ï":
+            chars.append("i")
+            offsets.append(index)
+            continue
+        if ch in "œŒ":
+            chars.extend("oe")
+            offsets.extend((index, index))
+            continue
+        if not ch.isalnum():
+            continue
+        for piece in strip_accents(ch).lower():
+            if piece.isalnum():
+                chars.append(piece)
+                offsets.append(index)
+    return "".join(chars), offsets
