@@ -109,6 +109,9 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated, with a notice."
     )
+    prompts_dir: Path = Field(
+        PROJECT_ROOT / "prompts", description="Folder of the LLM prompt files (answer_fr.md...)."
+    )
 
 
 class UISettings(BaseModel):
