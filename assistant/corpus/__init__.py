@@ -1,0 +1,119 @@
+"""Parse the OCR'd letters into documents, paragraphs and linked footnotes.
+
+``load_corpus(settings)`` reads every corpus file in name order; a file that is empty, not
+UTF-8 or of a layout the parser does not recognise becomes a ``CorpusProblem`` naming the file,
+and the other files are still parsed. The layout is decided by signals, not by file name: a
+Boukharine letter heading, or the Trotsky volume's pages, dates and source notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import CorpusSettings
+from assistant.corpus import boukharine, trotsky
+from assistant.corpus.normalise import Vocabulary
+from assistant.errors import CorpusError
+from assistant.types import Corpus, CorpusProblem, Document
+
+__all__ = ["load_corpus", "parse_file", "parse_text"]
+
+
+def load_corpus(settings: CorpusSettings) -> Corpus:
+    """All documents of the corpus folder, in file order, with the problems met on the way."""
+    folder = Path(settings.dir)
+    if not folder.is_dir():
+        raise CorpusError(
+            f"corpus folder {folder} does not exist; set ASSISTANT_CORPUS__DIR to the folder "
+            "holding the .txt files"
+        )
+    paths = sorted(p for p in folder.glob(settings.pattern) if p.is_file())
+    if not paths:
+        raise CorpusError(
+            f"no files matching {settings.pattern!r} in {folder}; check ASSISTANT_CORPUS__DIR "
+            "and ASSISTANT_CORPUS__PATTERN"
+        )
+    documents: list[Document] = []
+    problems: list[CorpusProblem] = []
+    texts: list[tuple[Path, str]] = []
+    for path in paths:
+        text, problem = _read(path)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            texts.append((path, text))
+    # One vocabulary for all files: the short letters borrow the volume's words to decide
+    # whether two line pieces form a word.
+    vocab = Vocabulary.from_lines([line for _, text in texts for line in _lines(text)])
+    for path, text in texts:
+        file_documents, file_problems = parse_text(text, path.name, vocab)
+        documents.extend(file_documents)
+        problems.extend(file_problems)
+    return Corpus(
+        documents=tuple(documents), problems=tuple(problems), files=tuple(p.name for p in paths)
+    )
+
+
+def parse_file(path: str | Path) -> tuple[list[Document], list[CorpusProblem]]:
+    """Documents of one corpus file, or the problem that kept it from being parsed."""
+    path = Path(path)
+    text, problem = _read(path)
+    if problem is not None:
+        return [], [problem]
+    return parse_text(text, path.name)
+
+
+def _read(path: Path) -> tuple[str, CorpusProblem | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return "", CorpusProblem(file=path.name, message=f"cannot read the file: {error.strerror}")
+    if not data.strip():
+        return "", CorpusProblem(file=path.name, message="the file is empty")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", CorpusProblem(
+            file=path.name,
+            line=line,
+            message=f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "convert the file to UTF-8",
+        )
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def parse_text(
+    text: str, file_name: str, vocab: Vocabulary | None = None
+) -> tuple[list[Document], list[CorpusProblem]]:
+    """Parse the text of one file named ``file_name`` (used in ids and problems).
+
+    ``vocab`` (the words of the whole corpus) defaults to the words of this file.
+    """
+    lines = _lines(text)
+    vocab = vocab if vocab is not None else Vocabulary.from_lines(lines)
+    try:
+        if boukharine.looks_like_letter(lines):
+            return boukharine.parse_letter(lines, file_name, vocab)
+        if trotsky.looks_like_volume(lines):
+            return trotsky.parse_volume(lines, file_name, vocab)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
+        return [], [
+            CorpusProblem(file=file_name, message=f"parser failed: {type(error).__name__}: {error}")
+        ]
+    first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
+    return [], [
+        CorpusProblem(
+            file=file_name,
+            line=first,
+            message="unrecognised layout: neither a Boukharine letter (heading "
+            "'N. Boukharine à ...') nor a volume of Trotsky's Œuvres (pages, dated documents, "
+            "source notes)",
+        )
+    ]

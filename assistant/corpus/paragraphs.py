@@ -1,0 +1,132 @@
+"""Build normalised paragraphs from printed lines, removing linked markers but keeping their place.
+
+Each line is cut at its markers; each piece is normalised on its own (so a marker's offset is
+simply the length of the text before it); lines are joined with the vocabulary-checked rule of
+``normalise.join_separator``. Line numbers stay those of the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.corpus.markers import Candidate
+from assistant.corpus.normalise import Vocabulary, join_separator, normalise_text
+from assistant.types import Marker, Paragraph
+
+_SPACES = re.compile(r"\s{2,}")
+
+
+@dataclass
+class _Open:
+    text: str = ""
+    line_start: int = 0
+    line_end: int = 0
+    page: int | None = None
+    complete: bool = True  # the text ends with a whole word (trailing space or removed marker)
+    markers: list[tuple[int, int, int]] = field(default_factory=list)  # (note, offset, line)
+
+
+class ParagraphBuilder:
+    """Accumulates body lines into paragraphs; ``finish()`` returns them with note markers."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.paragraphs: list[Paragraph] = []
+        self.markers: dict[int, Marker] = {}
+        self._open: _Open | None = None
+
+    def add_line(
+        self,
+        index: int,
+        raw: str,
+        page: int | None,
+        cuts: list[tuple[Candidate, int | None]] = (),
+    ) -> None:
+        """Add printed line ``index`` (0-based); ``cuts`` are marker spans with their note."""
+        if cuts and cuts[0][0].standalone:
+            self._add_standalone(index, cuts[0][1])
+            return
+        pieces: list[str] = []
+        notes: list[int | None] = []
+        position = 0
+        for candidate, note in sorted(cuts, key=lambda cut: cut[0].start):
+            pieces.append(raw[position : candidate.start])
+            notes.append(note)
+            position = candidate.end
+            if raw[position : position + 1] == "•":  # "Craipeau 5•": the bullet is the full stop
+                raw = raw[:position] + "." + raw[position + 1 :]
+        pieces.append(raw[position:])
+        ended_with_space = raw.endswith(" ") or (bool(cuts) and not raw[position:].strip())
+        first = True
+        for piece_index, piece in enumerate(pieces):
+            text = _SPACES.sub(" ", normalise_text(piece, self.vocab))
+            if first:
+                self._append_line_start(index, text, page)
+                first = False
+            else:
+                self._open.text += text
+            if piece_index < len(notes):
+                note = notes[piece_index]
+                if note is not None:
+                    self._open.markers.append((note, len(self._open.text.rstrip()), index + 1))
+        if self._open is not None:
+            self._open.line_end = index + 1
+            self._open.complete = ended_with_space
+
+    def _append_line_start(self, index: int, text: str, page: int | None) -> None:
+        text = text.lstrip()
+        if self._open is None:
+            self._open = _Open(text=text, line_start=index + 1, line_end=index + 1, page=page)
+            return
+        if not text:
+            return
+        left, separator = join_separator(
+            self._open.text, text, self.vocab, left_complete=self._open.complete
+        )
+        self._open.text = left + separator + text
+
+    def _add_standalone(self, index: int, note: int | None) -> None:
+        """A marker alone on its line belongs right after the text so far."""
+        if self._open is None:
+            return
+        if note is not None:
+            self._open.markers.append((note, len(self._open.text.rstrip()), index + 1))
+        self._open.complete = True
+
+    def mark_word_end(self) -> None:
+        """The text so far ends with a whole word, whatever its trailing space says."""
+        if self._open is not None:
+            self._open.complete = True
+
+    def is_open(self) -> bool:
+        return self._open is not None
+
+    def last_text(self) -> str:
+        return self._open.text if self._open else ""
+
+    def close(self) -> None:
+        """End the current paragraph (a paragraph break)."""
+        current, self._open = self._open, None
+        if current is None:
+            return
+        text = current.text.strip()
+        if not text:
+            return
+        paragraph_index = len(self.paragraphs)
+        self.paragraphs.append(
+            Paragraph(
+                text=text,
+                line_start=current.line_start,
+                line_end=current.line_end,
+                page=current.page,
+            )
+        )
+        for note, offset, line in current.markers:
+            self.markers[note] = Marker(
+                paragraph=paragraph_index, offset=min(offset, len(text)), line=line
+            )
+
+    def finish(self) -> tuple[list[Paragraph], dict[int, Marker]]:
+        self.close()
+        return self.paragraphs, self.markers
