@@ -130,6 +130,20 @@ class EvalSettings(BaseModel):
     questions: Path = Field(
         PROJECT_ROOT / "eval" / "questions.jsonl", description="The evaluation question set."
     )
+    k: int = Field(
+        10, ge=10, le=100,
+        description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "
+        "need at least 10); the answerer still reads only the first `answer.sources`.",
+    )
+    naive_cache: Path | None = Field(
+        PROJECT_ROOT / "index" / "naive",
+        description="Folder keeping the naive peer's FAISS index between runs (keyed by the "
+        "corpus files, the embedder and the splitter); None rebuilds it on every run.",
+    )
+    report_retrievers: tuple[Literal["hybrid", "dense", "bm25", "naive"], ...] = Field(
+        ("hybrid", "dense", "bm25", "naive"),
+        description="Retrievers run and compared by `eval --report`.",
+    )
 
 
 class Settings(BaseSettings):
