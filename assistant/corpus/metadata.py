@@ -48,7 +48,6 @@ KIND_WORDS = [
     (re.compile(r"^Interview\b"), "interview"),
     (re.compile(r"^Pr.face\b"), "preface"),
 ]
-LANGUAGES = ("anglais", "russe", "castillan", "espagnol", "allemand", "français")
 
 
 @dataclass(frozen=True)
@@ -157,10 +156,21 @@ _ARCHIVE_OPEN = re.compile(r"\biT\s*(?P<num>\d{4}(?:-\d)?)\)")
 _RECIPIENT = re.compile(
     r"^(?:Lettres?|Lettre ouverte|Télégramme|Note|Message)\b[^à]{0,60}?"
     r"(?<!dictée )(?<!directement )(?:\bà|\bau|\baux|:i)\s+(?P<who>[^()]+)"
+    r"|\badress[ée]+s?\s+(?:à|au|aux)\s+(?P<addressee>[^()]+)"
 )
 _RECIPIENT_STOP = re.compile(
-    r",?\s+(?:traduite?s?|en français|dictée|avec la|jamais|en russe|\()|,\s*(?:\(|$)"
+    r",?\s+(?:traduite?s?|en français|dictée|avec la|jamais|en russe|tenu|sous|qui|\()"
+    r"|,\s*(?:\(|$)"
 )
+_SECRETARIAT = re.compile(r"^S\.\s?[ILl1]\.?$")  # S.I., the International Secretariat
+_LANGUAGE_PATTERNS = [
+    ("anglais", re.compile(r"[a-zü]?n[gq][li1!]ais")),
+    ("russe", re.compile(r"\bru[,.]?s[sc]?[ce]\b")),
+    ("castillan", re.compile(r"castill?an")),
+    ("espagnol", re.compile(r"espagnol")),
+    ("allemand", re.compile(r"allemand")),
+    ("français", re.compile(r"fran[cç]ais")),
+]
 
 
 def parse_source_note(text: str) -> SourceInfo:
@@ -171,21 +181,26 @@ def parse_source_note(text: str) -> SourceInfo:
 
 
 def _recipient(text: str) -> str | None:
-    match = _RECIPIENT.match(text)
-    if not match or re.search(r"dictée[^,]{0,30}$", text[: match.start("who")]):
+    match = _RECIPIENT.match(text) or _RECIPIENT.search(text)
+    if not match:
         return None
-    who = _RECIPIENT_STOP.split(match.group("who"), maxsplit=1)[0]
-    who = re.sub(r"\s+", " ", who).strip(" ,.;")
+    group = "who" if match.group("who") else "addressee"
+    if re.search(r"dictée[^,]{0,30}$", text[: match.start(group)]):
+        return None
+    who = _RECIPIENT_STOP.split(match.group(group), maxsplit=1)[0]
+    who = re.sub(r"\s+", " ", who).strip(" ,.;[]")
+    if _SECRETARIAT.match(who):
+        return "S.I."
     return who or None
 
 
 def _archive_ref(text: str) -> str | None:
-    for match in _ARCHIVE.finditer(text):
-        number = match.group("num").translate(_OCR_DIGITS).replace(" ", " ")
+    # The call number comes before the permission and the commentary that follows.
+    head = re.split(r"avec la permission|Houghton", text, maxsplit=1)[0]
+    for match in _ARCHIVE.finditer(head):
+        number = match.group("num").translate(_OCR_DIGITS)
         if not re.match(r"\d{3,5}", number):
             continue
-        if re.fullmatch(r"1[89]\d\d", number[:4]) and match.group("t") is None and len(number) == 4:
-            continue  # a year in brackets, not a call number
         prefix = "T " if match.group("t") else ""
         return prefix + number
     match = _ARCHIVE_OPEN.search(text)
@@ -196,16 +211,22 @@ def _archive_ref(text: str) -> str | None:
 
 
 def _language(text: str) -> str | None:
-    lowered = fold(text)
-    translated = re.search(
-        r"tradu\w*\s+(?:ici\s+)?(?:de\s+l.|du\s+|de\s+la\s+|d.)?\s*(\S+)", lowered
-    )
+    """``traduite de l'anglais`` → anglais (OCR'd: ``i'ünglais``, ``ru,sc``); ``en français``."""
+    lowered = text.lower()
+    translated = re.search(r"tradu\w*(?P<after>.{0,40})", lowered)
     if translated:
-        word = translated.group(1)
-        for language in LANGUAGES:
-            if fold(language)[2:6] in word:
-                return language
-    if re.search(r"\ben fran[cç]ais\b", lowered):
+        after = translated.group("after")
+        found = [
+            (m.start(), name)
+            for name, p in _LANGUAGE_PATTERNS
+            if name != "français" and (m := p.search(after))
+        ]
+        if found:
+            return min(found)[1]
+    original = re.search(r"original (?:en|du) (\w+)", lowered)
+    if original:
+        return next((name for name, p in _LANGUAGE_PATTERNS if p.search(original.group(1))), None)
+    if re.search(r"\b(?:[eé]n|dictée en|dictée directement en) fran[cç]ais\b", lowered):
         return "français"
     return None
 

@@ -51,9 +51,10 @@ _SPLIT_APOSTROPHE = re.compile(r"\b([cdjlmnst]|qu) '(?=[a-zà-ÿ])")  # s 'étai
 _SPACED_ACRONYM = re.compile(r"\b[A-Z](?: ?\. ?[A-Z]\b)+(?: ?\.)?")
 _BANG_WORD = re.compile(r"[^\W\d_]*!(?:[^\W\d_]|!)*[^\W\d_]+|[^\W\d_]+!(?=[^\W\d_])[^\W\d_]*")
 _BANG_DIGITS = re.compile(r"(?<![\w!])!(?=\d)|(?<=\d)!(?=\d)")
+_M_GLYPH_WORD = re.compile(r"\w*(?:1Vi|JW)\w*")
 _OE_WORD = re.compile(r"\b[^\W\d_]*œ[^\W\d_]*\b")
 _MAYBE_SPLIT = re.compile(r"\b[A-Z]{1,2} [A-Za-z]")
-_SPLIT_CAPS = re.compile(r"\b([A-Z]{1,5}) ([A-Z]) ([A-Z]{2,8})\b")
+_SPLIT_CAPS = re.compile(r"\b([A-Z]{1,5}) ([B-DF-HJ-NP-TV-XZ]) ([A-Z]{2,8})\b")
 _SPLIT_CAPS2 = re.compile(r"\b([A-Z]{2}) ([A-Z]{3,})\b")
 _SPLIT_INITIAL = re.compile(r"\b([B-DF-HJ-NP-TV-XZ]) ([a-zà-ÿ]{3,})\b")
 
@@ -130,6 +131,8 @@ def normalise_text(text: str, vocab: Vocabulary) -> str:
         text = _BANG_WORD.sub(lambda m: _fix_bang(m.group(0), vocab), text)
     if "œ" in text:
         text = _OE_WORD.sub(lambda m: _fix_oe(m.group(0), vocab), text)
+    if "1Vi" in text or "JW" in text:
+        text = _M_GLYPH_WORD.sub(lambda m: _fix_m_glyph(m.group(0), vocab), text)
     if _MAYBE_SPLIT.search(text):
         text = _rejoin_split_capitals(text, vocab)
     return text
@@ -170,14 +173,24 @@ def _fix_oe(word: str, vocab: Vocabulary) -> str:
     return candidate if candidate in vocab else word
 
 
+def _fix_m_glyph(word: str, vocab: Vocabulary) -> str:
+    """``TESTA1ViENT`` → ``TESTAMENT``, ``DIPLOJWATIQUES`` → ``DIPLOMATIQUES`` if known."""
+    candidate = word.replace("1Vi", "M").replace("JW", "M")
+    return candidate if candidate in vocab else word
+
+
 def _rejoin_split_capitals(text: str, vocab: Vocabulary) -> str:
     """``TRA V AIL`` → ``TRAVAIL``, ``ST ALINE`` → ``STALINE``, ``W alker`` → ``Walker``."""
 
     def join(match: re.Match[str]) -> str:
         parts = match.groups()
-        joined = "".join(parts)
-        if joined in vocab and not all(part in vocab for part in parts):
-            return joined
+        joined = vocab.count("".join(parts))
+        if len(parts) == 3 or len(parts[0]) == 1:
+            # A lone consonant (TRA V AIL, W alker) is no word: the joined word need only exist.
+            return "".join(parts) if joined else match.group(0)
+        # The broken pieces occur too (ST ALINE): the whole word must be the commoner reading.
+        if joined >= 2 and joined > max(vocab.count(part) for part in parts):
+            return "".join(parts)
         return match.group(0)
 
     text = _SPLIT_CAPS.sub(join, text)
@@ -188,6 +201,11 @@ def _rejoin_split_capitals(text: str, vocab: Vocabulary) -> str:
 _OPEN_END = re.compile(r"([^\W\d_][^\s]*?)-?$")
 _FIRST_WORD = re.compile(r"^([^\W\d_][\w'’-]*)")
 _NO_SPACE_BEFORE = ".,)]…"
+# Endings that begin a line only when a word was broken before them (collabora / trice).
+_SUFFIX_PIECE = re.compile(
+    r"^[a-zéè]{0,4}(?:tion|tions|sion|sions|ments?|nelles?|nels?|trices?|teurs?|toires?|"
+    r"raient|rait|bilités?|breuses?|breux|euses?|istes?|ismes?|ités?|nons)$"
+)
 
 
 def join_separator(
@@ -229,6 +247,12 @@ def join_separator(
         return left, "-"
     if _tail(last + right_head) in vocab:
         return left, ""
+    if (
+        right_head[:1].islower()
+        and _SUFFIX_PIECE.match(right_head)
+        and not vocab.is_word(right_head)
+    ):
+        return left, ""  # sensation / nelle: an unknown word ending, not a word of its own
     if vocab.is_word(last) or vocab.is_word(right_head):
         return left, " "
     return left, ""

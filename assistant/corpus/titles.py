@@ -46,5 +46,7 @@ def clean_title(raw: str, vocab: Vocabulary | None = None) -> tuple[str, bool]:
     text = re.sub(r"\[\s+", "[", text)
     text = re.sub(r"\s+\]", "]", text)
     text = re.sub(r"\s+,\s+", " ", text)
-    key = re.sub(r"[^A-Z]", "", fold(text).upper().replace("JW", "M"))
+    text = re.sub(r"(?<=\w)«", " «", text)  # Ma« PHILOSOPHIE» → Ma « PHILOSOPHIE »
+    text = re.sub(r"(?<=\w)»", " »", text)
+    key = re.sub(r"[^A-Z]", "", fold(text).upper())
     return SCRAMBLED.get(key, text), had_marker
