@@ -18,8 +18,7 @@ from assistant.types import Corpus, Document
 app = typer.Typer(
     no_args_is_help=True, help="Inspect the parsed corpus: statistics, export, documents."
 )
-console = Console()
-err_console = Console(stderr=True)
+
 DOC_ID = re.compile(r"^\d{3}-(?:\d{3}|f\d{2}|b\d{2})$")
 
 StrictOption = Annotated[
@@ -40,8 +39,14 @@ def _load(ctx: typer.Context) -> tuple[Corpus, bool]:
     return load_corpus(settings.corpus), settings.corpus.strict
 
 
+def _err() -> Console:
+    # Made per call so that the width follows the terminal (and COLUMNS) of this invocation.
+    return Console(stderr=True, soft_wrap=True)
+
+
 def _report_problems(corpus: Corpus, strict: bool) -> None:
     """Print what was skipped and why; under --strict, any problem is a failure."""
+    err_console = _err()
     for problem in corpus.problems:
         where = f"{problem.file}:{problem.line}" if problem.line else problem.file
         colour = "red" if problem.severity == "error" else "yellow"
@@ -89,6 +94,7 @@ def stats(ctx: typer.Context, strict: StrictOption = None) -> None:
         table.add_column(column, justify="right", footer=footer)
     for name, row in rows:
         table.add_row(name, *(f"{row[column]:,}" for column in columns))
+    console = Console()
     console.print(table)
     if corpus.problems:
         console.print(f"{len(corpus.problems)} problem(s); skipped files are listed on stderr.")
@@ -153,7 +159,7 @@ def export(
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as handle:
             handle.writelines(lines)
-        err_console.print(f"{len(corpus.documents)} documents written to {out}", highlight=False)
+        _err().print(f"{len(corpus.documents)} documents written to {out}", highlight=False)
     _report_problems(corpus, strict_default if strict is None else strict)
 
 

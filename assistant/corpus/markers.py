@@ -121,8 +121,9 @@ def link_notes(
     """Link notes ``(number, page ordinal)`` to candidates ``(candidate, page ordinal)``.
 
     Candidates are in reading order. A note takes the first candidate of its page, after the
-    previous link, that shows its number; then the notes left over take a garbled or wrongly
-    read candidate when exactly one sits between their linked neighbours on their page.
+    previous link, that shows its number. A note left over then takes, between its linked
+    neighbours on its page, the only garbled candidate (``Macdonald::``), else the only one whose
+    number no note has claimed (``Toledano 1`` read for 2).
     """
     links: dict[int, Candidate] = {}
     position_of = {id(c): k for k, (c, _) in enumerate(candidates)}
@@ -146,13 +147,19 @@ def link_notes(
         window = [
             candidate
             for candidate, candidate_page in candidates[low + 1 : high]
-            if candidate_page == page
-            and id(candidate) not in used
-            and (candidate.value is None or candidate.value <= len(notes))
+            if candidate_page == page and id(candidate) not in used
         ]
-        if len(window) == 1:
-            links[number] = window[0]
-            used.add(id(window[0]))
+        claimed = {n for n in links}
+        garbled = [c for c in window if c.value is None]
+        misread = [
+            c
+            for c in window
+            if c.value is not None and c.value <= len(notes) and c.value not in claimed
+        ]
+        choice = garbled if len(garbled) == 1 else misread if len(misread) == 1 else []
+        if choice:
+            links[number] = choice[0]
+            used.add(id(choice[0]))
     return links
 
 

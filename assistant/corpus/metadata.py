@@ -35,7 +35,7 @@ PLAIN_DATE = re.compile(
 )
 _OCR_DIGITS = str.maketrans({"l": "1", "I": "1", "i": "1", "!": "1", "O": "0", "o": "0", "ï": "7"})
 SALUTATION = re.compile(
-    r"^(?:(?:Mon|Ma)\s+(?:bien\s+)?)?(?:Cher|Chère|Chers|Chères)\s.{0,40}$"
+    r"^(?:(?:Mon|Ma)\s+(?:bien\s+)?)?(?:[Cc]her|[Cc]hère|[Cc]hers|[Cc]hères)\s.{0,40}$"
     r"|^(?:Madame|Monsieur|Mademoiselle|Messieurs)\b.{0,30}$"
 )
 _GENERIC_ADDRESS = {"ami", "amie", "amis", "camarade", "camarades", "monsieur", "madame", ""}

@@ -166,11 +166,9 @@ def _fix_bang(word: str, vocab: Vocabulary) -> str:
 
 
 def _fix_oe(word: str, vocab: Vocabulary) -> str:
-    """``Lettœ`` → ``Lettre`` when ``Lettœ`` is unknown and ``Lettre`` is known."""
-    if word in vocab:
-        return word
+    """``Lettœ`` → ``Lettre`` when the corpus spells ``Lettre`` more often (``cœur`` stays)."""
     candidate = word.replace("œ", "re")
-    return candidate if candidate in vocab else word
+    return candidate if vocab.count(candidate) > vocab.count(word) else word
 
 
 def _fix_m_glyph(word: str, vocab: Vocabulary) -> str:
@@ -239,7 +237,11 @@ def join_separator(
             return left, " " if left_complete else ""
         if _tail(stem + right_head) in vocab:
             return left[:-1], ""
-        return left, ""  # keep the hyphen: a compound (Etats-Unis, peut-il) or unknown
+        if f"{_tail(stem)}-{right_word}".lower() in vocab.counts:
+            return left, ""  # a compound: Etats-Unis, peut-il
+        if right_head[:1].islower() and not (vocab.is_word(stem) or vocab.is_word(right_head)):
+            return left[:-1], ""  # expé- / rience: neither piece is a word
+        return left, ""
     last = _last_word(left)
     if not last or not _LETTERS.search(left[-1]):
         return left, " "

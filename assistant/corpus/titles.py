@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from assistant.corpus.metadata import fold
 from assistant.corpus.normalise import Vocabulary, normalise_text
@@ -41,8 +42,7 @@ def clean_title(raw: str, vocab: Vocabulary | None = None) -> tuple[str, bool]:
     INTERNATIONAL]``: joined, marker removed, OCR-normalised, brackets kept."""
     text = re.sub(r"\s+", " ", raw).strip()
     text, had_marker = strip_marker(text)
-    if vocab is not None:
-        text = normalise_text(text, vocab)
+    text = normalise_text(text, vocab if vocab is not None else Vocabulary(Counter()))
     text = re.sub(r"\[\s+", "[", text)
     text = re.sub(r"\s+\]", "]", text)
     text = re.sub(r"\s+,\s+", " ", text)

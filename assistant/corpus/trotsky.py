@@ -73,8 +73,11 @@ def parse_volume(
     sections = _sections(lines, pages)
     problems: list[CorpusProblem] = []
     documents = []
+    default_year = _default_year(lines, [s.date_line for s in sections if s.date_line], period)
     for section in sections:
-        document, section_problems = _build(lines, pages, section, file_name, vocab, volume, period)
+        document, section_problems = _build(
+            lines, pages, section, file_name, vocab, volume, default_year
+        )
         documents.append(document)
         problems.extend(section_problems)
     return documents, problems
@@ -173,7 +176,7 @@ def _heading_lines(lines: list[str], page: Page) -> list[int]:
     return heading
 
 
-def _build(lines, pages, section, file_name, vocab, volume, period):
+def _build(lines, pages, section, file_name, vocab, volume, default_year):
     span = pages[section.first_page : section.last_page + 1]
     title_lines, salutation_lines = _title_block(lines, span[0], section)
     skip = set(title_lines) | ({section.date_line} if section.date_line is not None else set())
@@ -212,12 +215,25 @@ def _build(lines, pages, section, file_name, vocab, volume, period):
         file_name,
         vocab,
         volume,
-        period,
+        default_year,
         title_lines,
         salutation_lines,
         paragraphs,
         footnotes,
     ), []
+
+
+def _default_year(lines: list[str], date_lines: list[int], period) -> int | None:
+    """The year to complete a date cut off by the OCR: the volume's, else the commonest."""
+    if period:
+        return int(period[0][:4])
+    years = [
+        int(match.group(0))
+        for index in date_lines
+        for match in [re.search(r"\b1[89]\d\d\b", lines[index])]
+        if match
+    ]
+    return max(set(years), key=years.count) if years else None
 
 
 def _title_block(lines: list[str], page: Page, section: Section) -> tuple[list[int], list[int]]:
@@ -326,7 +342,7 @@ def _document(
     file_name,
     vocab,
     volume,
-    period,
+    default_year,
     title_lines,
     salutation_lines,
     paragraphs,
@@ -357,7 +373,7 @@ def _document(
     if section.kind != "document":
         fields.update(kind=section.kind, title=title or section.kind, title_editorial=False)
         return Document(**fields)
-    date = parse_date(lines[section.date_line], default_year=int(period[0][:4]) if period else None)
+    date = parse_date(lines[section.date_line], default_year=default_year)
     source = footnotes[0].text if footnotes and footnotes[0].n == 1 else None
     info = parse_source_note(source) if source else None
     if not title and source:
