@@ -16,7 +16,7 @@ from assistant.corpus.markers import has_candidate
 from assistant.corpus.pages import Page, is_blank, is_junk
 
 NOTE_START = re.compile(
-    r"^(?:[•·*] ?)?(?P<num>\d \d|\d{1,2}|[lLiI!J1][O0o]|[lLiI!1][lLiI!1]|\d[lLiIY!]|[lLiI!JïS]|\.\\|-L|:U)"
+    r"^(?:[•·*] ?)?(?P<num>\d \d|[lLiI!1] [lLiI!1]|\d{1,2}|[lLiI!J1][O0o]|[lLiI!1][lLiI!1]|\d[lLiIY!]|[lLiI!JïS]|\.\\|-L|:U)"
     r"\s?[.,:](?=\s|$)(?!\s*\d+\s*[,-])"
 )
 # "L Lettre ..." (3442): the first note's number without its full stop.

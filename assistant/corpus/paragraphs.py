@@ -71,7 +71,9 @@ class ParagraphBuilder:
                 if note is not None:
                     self._open.markers.append((note, len(self._open.text.rstrip()), index + 1))
         if self._open is not None:
-            self._open.line_end = index + 1
+            # min/max: a page put back in order may bring lines from further down the file
+            self._open.line_start = min(self._open.line_start, index + 1)
+            self._open.line_end = max(self._open.line_end, index + 1)
             self._open.complete = ended_with_space
 
     def _append_line_start(self, index: int, text: str, page: int | None) -> None:

@@ -10,7 +10,7 @@ opens with an upper-case heading starts a front-matter section; from the first `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.corpus.markers import Candidate, line_candidates, link_notes
 from assistant.corpus.metadata import (
@@ -34,6 +34,9 @@ VOLUMES = {"JANVIER-MARS 1938": "Œuvres t. 16"}
 BACK_MATTER = re.compile(r"^\s*\[?(?:ANNEXES?|BIBLIOGRAPHIE|ERRATA|INDEX|TABLE)\b")
 TITLE_LINES_MAX = 14  # content lines between a page start and a document's date line
 DEFAULT_SENDER = "L. Trotsky"
+# (first words of a page, first words of the page it must come before): 10858-10903 belong
+# between 10789 and 10800.
+PAGE_ORDER_FIXES = [("de la paysannerie; mais", "que de brûler de honte.")]
 SIGNATURE_BOTH = re.compile(r"^\s*NATALIA\s+L[ÉE]ON\s*$")
 
 
@@ -177,7 +180,7 @@ def _heading_lines(lines: list[str], page: Page) -> list[int]:
 
 
 def _build(lines, pages, section, file_name, vocab, volume, default_year):
-    span = pages[section.first_page : section.last_page + 1]
+    span = _reorder(lines, pages[section.first_page : section.last_page + 1])
     title_lines, salutation_lines = _title_block(lines, span[0], section)
     skip = set(title_lines) | ({section.date_line} if section.date_line is not None else set())
     body: list[tuple[int, Page]] = []
@@ -221,6 +224,18 @@ def _build(lines, pages, section, file_name, vocab, volume, default_year):
         paragraphs,
         footnotes,
     ), []
+
+
+def _reorder(lines: list[str], span: list[Page]) -> list[Page]:
+    """Put back pages the OCR printed out of order (FORMAT §11), keyed by their first words."""
+    numbers = [page.number for page in span]
+    span = list(span)
+    for early, late in PAGE_ORDER_FIXES:
+        first = {lines[page.start].strip()[: len(early)]: k for k, page in enumerate(span)}
+        if early in first and late in first and first[early] > first[late]:
+            span.insert(first[late], span.pop(first[early]))
+    # The printed numbers follow the reading order, not the OCR's.
+    return [replace(page, number=number) for page, number in zip(span, numbers, strict=True)]
 
 
 def _default_year(lines: list[str], date_lines: list[int], period) -> int | None:
