@@ -98,15 +98,22 @@ def parse_text(
     """
     lines = _lines(text)
     vocab = vocab if vocab is not None else Vocabulary.from_lines(lines)
-    try:
-        if boukharine.looks_like_letter(lines):
-            return boukharine.parse_letter(lines, file_name, vocab)
-        if trotsky.looks_like_volume(lines):
-            return trotsky.parse_volume(lines, file_name, vocab)
-    except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
-        return [], [
-            CorpusProblem(file=file_name, message=f"parser failed: {type(error).__name__}: {error}")
-        ]
+    parser = (
+        boukharine.parse_letter
+        if boukharine.looks_like_letter(lines)
+        else trotsky.parse_volume
+        if trotsky.looks_like_volume(lines)
+        else None
+    )
+    if parser is not None:
+        try:
+            documents, problems = parser(lines, file_name, vocab)
+        except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
+            message = f"parser failed: {type(error).__name__}: {error}"
+            return [], [CorpusProblem(file=file_name, message=message)]
+        if not documents and not problems:
+            problems = [CorpusProblem(file=file_name, message="no document found in the file")]
+        return documents, problems
     first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
     return [], [
         CorpusProblem(
