@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.corpus.markers import has_candidate
+from assistant.corpus.normalise import Vocabulary, join_lines, normalise_text
 from assistant.corpus.pages import Page, is_blank, is_junk
+from assistant.types import Footnote, Marker
 
 NOTE_START = re.compile(
     r"^(?:[•·*] ?)?(?P<num>\d \d|[lLiI!1] [lLiI!1]|\d{1,2}|[lLiI!J1][O0o]|[lLiI!1][lLiI!1]|\d[lLiIY!]|[lLiI!JïS]|\.\\|-L|:U)"
@@ -223,3 +225,26 @@ def _continuation_start(lines: list[str], content: list[int], stop: int) -> int 
         start = begin
         position = begin
     return start
+
+
+def assemble_footnotes(
+    lines: list[str], notes: list[NotePiece], markers: dict[int, Marker], vocab: Vocabulary
+) -> list[Footnote]:
+    """Footnotes from their pieces (a continued note already merged): text without the leading
+    number, joined and normalised, with the line span, the page and the linked marker."""
+    footnotes = []
+    for piece in notes:
+        texts = [(piece.first_text, lines[piece.lines[0]].endswith(" "))]
+        texts += [(lines[i], lines[i].endswith(" ")) for i in piece.lines[1:]]
+        text = normalise_text(join_lines(texts, vocab), vocab)
+        footnotes.append(
+            Footnote(
+                n=piece.number,
+                text=re.sub(r"\s{2,}", " ", text).strip(),
+                line_start=piece.lines[0] + 1,
+                line_end=max(piece.lines) + 1,
+                page=piece.page.number if piece.page else None,
+                marker=markers.get(piece.number),
+            )
+        )
+    return footnotes

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.corpus.markers import Candidate
+from assistant.corpus.metadata import is_salutation
 from assistant.corpus.normalise import Vocabulary, join_separator, normalise_text
+from assistant.corpus.pages import is_blank
 from assistant.types import Marker, Paragraph
 
 _SPACES = re.compile(r"\s{2,}")
@@ -132,3 +134,57 @@ class ParagraphBuilder:
     def finish(self) -> tuple[list[Paragraph], dict[int, Marker]]:
         self.close()
         return self.paragraphs, self.markers
+
+
+_TERMINAL = (".", "!", "?", "»", ":", ";", ")", "…", '"')
+
+
+def _breaks(previous: str, blank_between: bool, following: str) -> bool:
+    """Does a paragraph end between these two printed lines?"""
+    previous = previous.strip()
+    following = following.strip()
+    if not previous or not following:
+        return False
+    starts_new = following[0].isupper() or following[0] in '«"[(-–—*' or following[0].isdigit()
+    if is_salutation(previous):
+        return True
+    if not starts_new:
+        return False
+    terminal = previous.endswith(_TERMINAL)
+    if blank_between:
+        return terminal or len(previous) < 45
+    return terminal and len(previous) < 48
+
+
+def volume_paragraphs(lines, body, candidates, links, vocab):
+    """Paragraphs of a volume document from its body lines ``(index, page)``, cutting the
+    linked markers (and markers alone on a line) out of the text."""
+    cuts_by_line: dict[int, list[tuple[Candidate, int | None]]] = {}
+    note_of = {id(candidate): note for note, candidate in links.items()}
+    for candidate, _ in candidates:
+        if candidate.standalone or id(candidate) in note_of:
+            cuts_by_line.setdefault(candidate.line, []).append(
+                (candidate, note_of.get(id(candidate)))
+            )
+    builder = ParagraphBuilder(vocab)
+    previous: str | None = None
+    blank = False
+    for index, page in body:
+        line = lines[index]
+        if is_blank(line):
+            blank = True
+            continue
+        cuts = cuts_by_line.get(index, [])
+        standalone = bool(cuts) and cuts[0][0].standalone
+        if (
+            previous is not None
+            and builder.is_open()
+            and not standalone
+            and _breaks(previous, blank, line)
+        ):
+            builder.close()
+        builder.add_line(index, line, page.number, cuts)
+        if not standalone:
+            previous = line
+        blank = False
+    return builder.finish()

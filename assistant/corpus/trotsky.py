@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.corpus.markers import Candidate, line_candidates, link_notes
+from assistant.corpus.markers import line_candidates, link_notes
 from assistant.corpus.metadata import (
     MONTHS,
     fold,
@@ -22,12 +22,12 @@ from assistant.corpus.metadata import (
     parse_source_note,
     salutation_name,
 )
-from assistant.corpus.normalise import Vocabulary, join_lines, normalise_text
-from assistant.corpus.notes import NotePiece, split_page
+from assistant.corpus.normalise import Vocabulary
+from assistant.corpus.notes import NotePiece, assemble_footnotes, split_page
 from assistant.corpus.pages import Page, is_blank, is_junk, split_pages
-from assistant.corpus.paragraphs import ParagraphBuilder
+from assistant.corpus.paragraphs import volume_paragraphs
 from assistant.corpus.titles import clean_title
-from assistant.types import CorpusProblem, Document, Footnote, Marker
+from assistant.types import CorpusProblem, Document, Marker
 
 VOLUME_PERIOD = re.compile(r"ŒUVRES,\s*(?P<months>[A-ZÉÛ-]+)\s+(?P<year>\d{4})")
 VOLUMES = {"JANVIER-MARS 1938": "Œuvres t. 16"}
@@ -207,10 +207,10 @@ def _build(lines, pages, section, file_name, vocab, volume, default_year):
     links = link_notes(
         [np for np in note_pages if not (np[0] == 1 and title_marker is not None)], candidates
     )
-    paragraphs, markers = _paragraphs(lines, body, candidates, links, vocab)
+    paragraphs, markers = volume_paragraphs(lines, body, candidates, links, vocab)
     if title_marker is not None and notes:
         markers[1] = Marker(paragraph=0, offset=0, line=title_marker + 1)
-    footnotes = _footnotes(lines, notes, markers, vocab)
+    footnotes = assemble_footnotes(lines, notes, markers, vocab)
     return _document(
         lines,
         section,
@@ -277,77 +277,6 @@ def _title_marker_line(lines: list[str], title_lines: list[int]) -> int | None:
         if clean_title(lines[index])[1]:
             return index
     return None
-
-
-_TERMINAL = (".", "!", "?", "»", ":", ";", ")", "…", '"')
-
-
-def _breaks(previous: str, blank_between: bool, following: str) -> bool:
-    """Does a paragraph end between these two printed lines?"""
-    previous = previous.strip()
-    following = following.strip()
-    if not previous or not following:
-        return False
-    starts_new = following[0].isupper() or following[0] in '«"[(-–—*' or following[0].isdigit()
-    if is_salutation(previous):
-        return True
-    if not starts_new:
-        return False
-    terminal = previous.endswith(_TERMINAL)
-    if blank_between:
-        return terminal or len(previous) < 45
-    return terminal and len(previous) < 48
-
-
-def _paragraphs(lines, body, candidates, links, vocab):
-    cuts_by_line: dict[int, list[tuple[Candidate, int | None]]] = {}
-    note_of = {id(candidate): note for note, candidate in links.items()}
-    for candidate, _ in candidates:
-        if candidate.standalone or id(candidate) in note_of:
-            cuts_by_line.setdefault(candidate.line, []).append(
-                (candidate, note_of.get(id(candidate)))
-            )
-    builder = ParagraphBuilder(vocab)
-    previous: str | None = None
-    blank = False
-    for index, page in body:
-        line = lines[index]
-        if is_blank(line):
-            blank = True
-            continue
-        cuts = cuts_by_line.get(index, [])
-        standalone = bool(cuts) and cuts[0][0].standalone
-        if (
-            previous is not None
-            and builder.is_open()
-            and not standalone
-            and _breaks(previous, blank, line)
-        ):
-            builder.close()
-        builder.add_line(index, line, page.number, cuts)
-        if not standalone:
-            previous = line
-        blank = False
-    return builder.finish()
-
-
-def _footnotes(lines, notes: list[NotePiece], markers: dict[int, Marker], vocab) -> list[Footnote]:
-    footnotes = []
-    for piece in notes:
-        texts = [(piece.first_text, lines[piece.lines[0]].endswith(" "))]
-        texts += [(lines[i], lines[i].endswith(" ")) for i in piece.lines[1:]]
-        text = normalise_text(join_lines(texts, vocab), vocab)
-        footnotes.append(
-            Footnote(
-                n=piece.number,
-                text=re.sub(r"\s{2,}", " ", text).strip(),
-                line_start=piece.lines[0] + 1,
-                line_end=max(piece.lines) + 1,
-                page=piece.page.number if piece.page else None,
-                marker=markers.get(piece.number),
-            )
-        )
-    return footnotes
 
 
 def _document(
