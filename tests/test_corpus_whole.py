@@ -52,9 +52,12 @@ def test_front_and_back_matter(corpus: Corpus) -> None:
             "[ANNEXES] PRINCIPAUX OUVRAGES ET ARTICLES CITÉS OU CONSULTÉS POUR CE VOLUME — ERRATA",
         ),
     }
-    chronology = corpus.get("004-f03")
+    chronology = [p.text for p in corpus.get("004-f03").paragraphs]
+    assert "16 - France : mort de Léon Sedov." in chronology
+    assert [t for t in chronology if t.isupper()] == ["JANVIER", "FÉVRIER", "MARS"]
+    # an entry starting a page (167, " - Le S.l. ...") is an entry of its own
     assert any(
-        p.text.startswith("16 - France : mort de Léon Sedov.") for p in chronology.paragraphs
+        t.startswith("- Le S.l. du mouvement pour la IVe Internationale") for t in chronology
     )
     presentation = corpus.get("004-f04")
     assert (

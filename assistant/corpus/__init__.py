@@ -71,7 +71,7 @@ def _read(path: Path) -> tuple[str, CorpusProblem | None]:
     if not data.strip():
         return "", CorpusProblem(file=path.name, message="the file is empty")
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return "", CorpusProblem(

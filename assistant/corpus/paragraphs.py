@@ -139,6 +139,10 @@ class ParagraphBuilder:
 _TERMINAL = (".", "!", "?", "»", ":", ";", ")", "…", '"')
 
 
+_HEADING = re.compile(r"^(?=(?:.*[A-ZÀ-Ý]){3})[^a-zà-ÿ]{3,20}$")  # JANVIER, a short heading
+_ENTRY = re.compile(r"^(?:\d{1,2}(?:er)?|\?\s?\?|[lJ]O|t•r|\d, \d, \d)?\s*-\s")
+
+
 def _breaks(previous: str, blank_between: bool, following: str) -> bool:
     """Does a paragraph end between these two printed lines?"""
     previous = previous.strip()
@@ -146,11 +150,13 @@ def _breaks(previous: str, blank_between: bool, following: str) -> bool:
     if not previous or not following:
         return False
     starts_new = following[0].isupper() or following[0] in '«"[(-–—*' or following[0].isdigit()
-    if is_salutation(previous):
+    if is_salutation(previous) or _HEADING.match(previous):
         return True
+    terminal = previous.endswith(_TERMINAL)
+    if _ENTRY.match(following) and (terminal or blank_between):
+        return True  # a chronology entry: "21 - U.R.S.S. : ...", "- Mexique : ...", "? ? - ..."
     if not starts_new:
         return False
-    terminal = previous.endswith(_TERMINAL)
     if blank_between:
         return terminal or len(previous) < 45
     return terminal and len(previous) < 48
