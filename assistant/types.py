@@ -25,7 +25,8 @@ class Record(BaseModel):
 
 class Marker(Record):
     """Where a footnote's call stands in the body: the marker digits are removed from the
-    normalised text, but their position is kept."""
+    normalised text, but their position is kept. A call printed in the document's title (the
+    source note 1, usually) is stored as paragraph 0, offset 0, on the title's line."""
 
     paragraph: int = Field(description="Index of the paragraph in Document.paragraphs.")
     offset: int = Field(description="Character offset in that paragraph's text, just after the word.")
