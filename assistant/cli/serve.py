@@ -20,8 +20,10 @@ def serve(
         bool, typer.Option("--share", help="Ask Gradio for a public share link (off by default).")
     ] = False,
 ) -> None:
-    """Serve the chat window. Without a usable index it still opens and shows the command
-    that builds it (`python -m assistant index build`, or `make run`)."""
+    """Serve the chat window (127.0.0.1:7860 by default) and print its URL.
+
+    Without a usable index the window still opens, showing the command that builds it.
+    """
     from assistant.cli import settings_of
     from assistant.errors import IndexMismatchError, IndexMissingError
     from assistant.services import Services

@@ -43,7 +43,7 @@ def _chat_tab(settings: Settings, examples: list[str], people: list[str], kinds:
               llm: bool) -> SimpleNamespace:
     """The conversation: chat, question box, examples, filters and settings."""
     chatbot = gr.Chatbot(
-        elem_id="chat", height=470, latex_delimiters=[], buttons=["copy_all"],
+        elem_id="chat", height=470, latex_delimiters=[], buttons=[],
         sanitize_html=True, feedback_options=None, show_label=False,
         placeholder="Ask a question about the letters below.",
     )
@@ -136,8 +136,9 @@ def create_app(
         for trigger in (question.submit, c.ask_button.click):
             trigger(handlers.submit, ask_inputs, ask_outputs, api_visibility="private",
                     concurrency_id=ANSWER_GROUP)
-        c.new_button.click(handlers.new_conversation, None,
-                           [chatbot, answers, sources, viewer, question], api_visibility="private")
+        fresh = [chatbot, answers, sources, viewer, question]
+        c.new_button.click(handlers.new_conversation, None, fresh, api_visibility="private")
+        chatbot.clear(handlers.new_conversation, None, fresh, api_visibility="private")
         chatbot.select(handlers.select_message, [answers], [sources], api_visibility="private")
         viewer.click(handlers.open_citation, [answers], [viewer, sources],
                      api_visibility="private")

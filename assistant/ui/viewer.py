@@ -146,11 +146,15 @@ def document_html(doc: Document | None, citation: Citation | None = None) -> str
         )
     cited_note = citation.footnote if citation is not None else None
     quote = citation.quote if citation is not None and cited_note is None else None
-    parts = [f'<article class="doc-viewer" data-doc="{esc(doc.id)}">', document_heading(doc)]
+    where = ""
     if citation is not None:
         where = f"editor's note {cited_note}" if cited_note is not None else (
             f"lines {citation.line_start}-{citation.line_end}")
-        parts.append(f'<div class="doc-cited-info">Citation [{citation.n}]: {esc(where)}</div>')
+        where = f" · citation [{citation.n}]: {where}"
+    # A bar that stays on top while the reader scrolls the letter.
+    bar = (f'<div class="doc-bar">{esc(doc.title or "(untitled)")} · {esc(document_date(doc))}'
+           f"{esc(where)}</div>")
+    parts = [f'<article class="doc-viewer" data-doc="{esc(doc.id)}">', bar, document_heading(doc)]
     parts.append('<div class="doc-body">')
     last_page = None
     for index, paragraph in enumerate(doc.paragraphs):
@@ -206,7 +210,7 @@ def filter_documents(
 
 def browse_html(documents: Sequence[Document], total: int | None = None) -> str:
     """The documents as a table; clicking a row opens the document in the viewer."""
-    count = f"{len(documents)} documents" + (
+    count = f"{len(documents)} document{'s' if len(documents) != 1 else ''}" + (
         f" of {total}" if total is not None and total != len(documents) else "")
     rows = "".join(
         f'<tr class="doc-row" data-doc="{esc(doc.id)}" tabindex="0" title="Open {esc(doc.id)}">'
