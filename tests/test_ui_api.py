@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -47,6 +50,14 @@ def client(served):
 
 def test_binds_localhost_only(served):
     assert served.startswith("http://127.0.0.1:")
+
+
+def test_no_file_is_served_from_the_corpus_or_elsewhere(served, settings):
+    corpus_file = next(settings.corpus.dir.glob("*.txt"))
+    for path in (corpus_file, Path("/etc/passwd"), settings.index.path / "manifest.json"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{served}gradio_api/file={path}", timeout=10)
+        assert refused.value.code in (403, 404)
 
 
 def test_ask_endpoint_answers_with_citations(client):
@@ -148,6 +159,22 @@ def test_without_index_the_window_shows_the_fix(settings, corpus):
     assert 'class="doc-row"' in handlers.browse("", None, None, None)
     app = create_app(None, settings=settings, problem=problem, corpus=corpus)
     assert app is not None
+
+
+def test_reload_picks_up_the_index_once_built(settings, services):
+    attempts = []
+
+    def loader():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise IndexMissingError(f"still missing: run `{INDEX_COMMAND}`")
+        return services
+
+    backend = Backend(None, settings, problem=IndexMissingError("missing"), loader=loader)
+    banner, _ = Handlers(backend).reload_index()
+    assert "still missing" in banner and backend.services is None
+    banner, table = Handlers(backend).reload_index()
+    assert banner == "" and backend.services is services and 'class="doc-row"' in table
 
 
 def test_auth_only_when_both_set(settings):

@@ -173,5 +173,6 @@ STATUS_CSS = """
 .state { border-radius: 6px; padding: 8px 12px; margin: 4px 0; border: 1px solid #e0a0a0; background: #fdecec;
   color: #3a1010; }
 .state-cmd { background: #222; color: #f4f4f4; padding: 6px 10px; border-radius: 4px; margin: 6px 0 0; }
+.state-cmd code { color: #f4f4f4; background: transparent; font-size: 1em; }
 .state-after { margin: 4px 0; }
 """
