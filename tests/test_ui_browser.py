@@ -130,6 +130,19 @@ def test_follow_up_and_source_cards(page):
     page.wait_for_function("!document.querySelector('#chat a[href^=\"#cite-\"]')")
 
 
+def test_filters_apply_to_the_next_question_and_show_on_the_answer(page):
+    page.get_by_text("Filters — apply").click()
+    page.fill("#f-after textarea", "1938-02-01")
+    page.fill("#f-before textarea", "1938-02-28")
+    page.click("#f-kind input")
+    page.get_by_role("option", name="letter", exact=True).click()
+    ask(page, "What did Trotsky write about the Moscow trials?", 0)
+    assert "searched letters of February 1938 only" in page.inner_text("#chat")
+    dates = page.locator("#sources .src-meta").all_inner_texts()
+    assert dates and all("February 1938" in d or "février 1938" in d for d in dates), dates
+    shot(page, "5-filtered")
+
+
 def test_html_in_question_and_letters_is_text(page, corpus):
     question = "<script>window.__xss=1</script><img src=x onerror=window.__xss=2> Stolberg ?"
     ask(page, question, 0)

@@ -85,9 +85,9 @@ def error_markdown(message: str) -> str:
     return "⚠️ " + md_text(message)
 
 
-def citation_label(citation: Citation) -> str:
+def citation_label(citation: Citation, language: str = "fr") -> str:
     """'5 janvier 1938, p. 38, n. 2' — where the cited words stand."""
-    parts = [format_date(citation.date), format_pages(citation.pages)]
+    parts = [format_date(citation.date, language), format_pages(citation.pages)]
     if citation.footnote is not None:
         parts.append(f"n. {citation.footnote}")
     return ", ".join(p for p in parts if p)
@@ -111,7 +111,7 @@ def answer_markdown(answer: Answer, turn: int, *, filters_note: str | None = Non
         lines.append(f"**{heading}:**")
         for cited in answer.see_also:
             link = f"[{md_text(cited.title or cited.doc_id)}](#cite-{cite_key(turn, cited.n, see_also=True)})"
-            lines.append(f"- {link}, {md_text(citation_label(cited))}")
+            lines.append(f"- {link}, {md_text(citation_label(cited, answer.language))}")
     elif answer.citations and not answer.verified:
         lines.append("")
         lines.append("*" + md_text(
@@ -128,7 +128,8 @@ def _people(sender: str | None, recipient: str | None) -> str:
     return sender or (f"→ {recipient}" if recipient else "")
 
 
-def source_card(citation: Citation, key: str, *, selected: bool = False) -> str:
+def source_card(citation: Citation, key: str, *, selected: bool = False,
+                language: str = "fr") -> str:
     """One citation as a card: number, title, date, people, page, note, quote, verified mark."""
     classes = "src-card" + (" selected" if selected else "")
     mark = (
@@ -137,7 +138,7 @@ def source_card(citation: Citation, key: str, *, selected: bool = False) -> str:
         else f'<span class="src-warn" title="The quote could not be matched with the text">'
         f"{UNVERIFIED_MARK}</span>"
     )
-    meta = [format_date(citation.date), _people(citation.sender, citation.recipient),
+    meta = [format_date(citation.date, language), _people(citation.sender, citation.recipient),
             format_pages(citation.pages)]
     if citation.footnote is not None:
         meta.append(f"editor's note {citation.footnote}")
@@ -178,7 +179,8 @@ def sources_html(answer: Answer | None, turn: int, *, selected: str | None = Non
         cards = [(cite_key(turn, c.n), c) for c in answer.citations]
         if not cards:
             parts.append('<div class="state">This answer cites no source.</div>')
-    parts.extend(source_card(c, key, selected=key == selected) for key, c in cards)
+    parts.extend(source_card(c, key, selected=key == selected, language=answer.language)
+                 for key, c in cards)
     parts.append("</div>")
     return "".join(parts)
 
