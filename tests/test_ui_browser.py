@@ -48,6 +48,7 @@ def browser():
 @pytest.fixture
 def page(browser, served):
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -87,6 +88,13 @@ def test_ask_click_citation_see_passage_and_note(page):
     assert links.count() >= 1
     assert page.locator("#sources .src-card").count() >= 1
     shot(page, "1-answer")
+
+    # "Copy reference" copies the card's reference string and opens nothing.
+    copy = page.locator("#sources .src-card .src-copy").first
+    copy.click()
+    page.wait_for_function("document.querySelector('#sources .src-copy').textContent.includes('Copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-ref")
+    assert page.locator("#viewer .doc-viewer.empty").count() == 1
 
     links.first.click()
     page.wait_for_selector("#viewer .doc-viewer .scroll-target", timeout=TIMEOUT)
