@@ -52,6 +52,22 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
     threads: int = Field(0, ge=0, description="Threads for the embedder; 0 lets it choose.")
+    composed: bool = Field(
+        True,
+        description=(
+            "Embed each document's context header once and add it to its units' text vectors "
+            "(see header_weight) instead of embedding header and text together for every unit: "
+            "about a quarter fewer tokens to embed, same hybrid hit@5 on the evaluation set."
+        ),
+    )
+    header_weight: float = Field(
+        0.5, ge=0, description="Weight of the header vector added to a unit's text vector."
+    )
+    context_weight: float = Field(
+        0.5,
+        ge=0,
+        description="Weight of the marker's text chunk vector added to a footnote unit's vector.",
+    )
 
 
 class IndexSettings(BaseModel):
@@ -80,8 +96,10 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(
         60, ge=1, description="Hits taken from each retriever before fusion and filtering."
     )
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    rrf_k: int = Field(
+        10, ge=1, description="Reciprocal-rank-fusion constant (small: the top ranks count most)."
+    )
+    bm25_weight: float = Field(1.5, ge=0, description="Weight of the BM25 ranking in the fusion.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
     per_document: int = Field(
         3, ge=1, description="At most this many hits from one document in the top k."
