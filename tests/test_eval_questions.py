@@ -115,11 +115,11 @@ def test_ids_unique_json_valid_and_warnings(tmp_path):
     assert any("line 3" in p and "not JSON" in p for p in found)
     assert any("line 4" in p and "id" in p for p in found)
     copied = question(question="Si vous ne voulez pas soutenir les gouverne ments alliés ?",
-                      must_contain=["URSS", "absent"], kind="multi-doc")
+                      kind="multi-doc")
     problems = validate(write(tmp_path, [copied]), CORPUS)
     assert {p.severity for p in problems} == {"warning"}
     text = " ".join(p.message for p in problems)
-    assert "copies" in text and "['absent']" in text and "one document" in text
+    assert "copies" in text and "one document" in text
 
 
 def test_load_questions_raises_a_clear_error(tmp_path):

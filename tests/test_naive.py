@@ -68,16 +68,18 @@ class CountingEmbedder:
 @pytest.fixture(scope="module")
 def small_naive(embedder, tmp_path_factory):
     counting = CountingEmbedder(embedder)
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
     cache = tmp_path_factory.mktemp("naive-cache")
     naive = NaiveRetriever.build(CORPUS, counting, pattern="00[0-3]_*.txt", batch_size=8,
-                                 progress=seen.append, cache_dir=cache)
+                                 progress=lambda done, total: seen.append((done, total)),
+                                 cache_dir=cache)
     return naive, counting, seen, cache
 
 
 def test_adapter_batches_and_reports_progress(small_naive, embedder):
     naive, counting, seen, _ = small_naive
-    assert sum(counting.calls) == len(naive.chunks) == sum(seen)
+    assert sum(counting.calls) == len(naive.chunks) == seen[-1][0] == seen[-1][1]
+    assert [done for done, _ in seen] == sorted({done for done, _ in seen})
     assert max(counting.calls) == 8
     adapter = EmbedderEmbeddings(embedder)
     vector = np.asarray(adapter.embed_query("Vorochilov"))

@@ -96,9 +96,10 @@ class NaiveRetriever:
 
     @classmethod
     def build(cls, corpus_dir: Path, embedder: Embedder, *, pattern: str = "*.txt",
-              batch_size: int = 32, progress: Callable[[int], None] | None = None,
+              batch_size: int = 32, progress: Callable[[int, int], None] | None = None,
               cache_dir: Path | None = None) -> NaiveRetriever:
-        """Split and embed every raw file of ``corpus_dir`` (``progress`` gets chunk counts).
+        """Split and embed every raw file of ``corpus_dir`` (``progress(done, total)`` after
+        each batch of chunks).
 
         With ``cache_dir``, an index built earlier from the same files, embedder and splitter
         is loaded instead (FAISS file + chunks as JSON, no pickle)."""
@@ -115,7 +116,15 @@ class NaiveRetriever:
             LCDocument(page_content=c.text, metadata={"unit": i, "source": c.file})
             for i, c in enumerate(chunks)
         ]
-        embeddings = EmbedderEmbeddings(embedder, batch_size=batch_size, progress=progress)
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, len(chunks))
+
+        embeddings = EmbedderEmbeddings(embedder, batch_size=batch_size, progress=advance)
         store = FAISS.from_documents(documents, embeddings)
         retriever = cls(store, chunks, embedder)
         if cached is not None:

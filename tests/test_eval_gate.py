@@ -1,0 +1,152 @@
+"""The quality gate on the project's own question set, and the harness, report and CLI wiring.
+
+In default settings: hybrid hit@5 >= 0.85 and strictly above both bm25 and the naive LangChain
+peer; footnote_accuracy >= 0.7; refusal_recall >= 0.6. Raise these as the system improves;
+never lower them to pass. The naive index (the whole corpus in ~1000-character chunks, embedded
+with the same model) is built once per session: its build time is printed, it is the honest
+cost of the peer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from assistant.cli import evaluate as evaluate_cli
+from assistant.cli import root
+from assistant.evaluation import harness
+from assistant.evaluation.questions import KINDS, load_questions
+
+pytestmark = pytest.mark.slow
+
+HIT5_MIN = 0.85
+FOOTNOTE_ACCURACY_MIN = 0.7
+REFUSAL_RECALL_MIN = 0.6
+KEYS = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10",
+        "footnote_accuracy", "answer_accuracy", "citation_precision", "refusal_precision",
+        "refusal_recall", "latency_ms_p50", "latency_ms_p95")
+
+
+@pytest.fixture(scope="session")
+def questions(settings):
+    return load_questions(settings.eval.questions)
+
+
+@pytest.fixture(scope="session")
+def naive(settings, retriever):
+    from assistant.evaluation.naive import NaiveRetriever
+
+    started = time.perf_counter()
+    built = NaiveRetriever.build(settings.corpus.dir, retriever.embedder,
+                                 pattern=settings.corpus.pattern,
+                                 batch_size=settings.embedding.batch_size)
+    print(f"\nnaive index: {len(built.chunks)} chunks in {time.perf_counter() - started:.0f} s")
+    return built
+
+
+@pytest.fixture(scope="session")
+def runs(settings, questions, services, naive):
+    """hybrid through the whole chain (default answer mode); bm25 and naive retrieve only."""
+    out = {}
+    for name, answers in (("hybrid", True), ("bm25", False), ("naive", False)):
+        out[name] = harness.run(questions, retriever=name, mode=settings.answer.mode,
+                                services=services, naive=naive, k=settings.eval.k,
+                                answers=answers, source=str(settings.eval.questions))
+    return out
+
+
+def _misses(result: dict, test) -> str:
+    return "\n".join(f"  {r['id']} ({r['kind']}): {r['question'][:90]}"
+                     for r in result["per_question"] if test(r))
+
+
+def test_hybrid_hit_at_5(runs):
+    hybrid = runs["hybrid"]
+    assert hybrid["metrics"]["hit@5"] >= HIT5_MIN, "gold not in the top 5:\n" + _misses(
+        hybrid, lambda r: r["answerable"] and (r["hit_rank"] or 99) > 5)
+
+
+def test_hybrid_beats_bm25_and_naive(runs):
+    figures = {name: run["metrics"]["hit@5"] for name, run in runs.items()}
+    assert figures["hybrid"] > figures["bm25"], figures
+    assert figures["hybrid"] > figures["naive"], figures
+
+
+def test_footnote_accuracy(runs):
+    hybrid = runs["hybrid"]
+    assert hybrid["metrics"]["footnote_accuracy"] >= FOOTNOTE_ACCURACY_MIN, (
+        "footnote gold not cited as that footnote:\n"
+        + _misses(hybrid, lambda r: r["footnotes_cited"] < r["footnote_gold"]))
+
+
+def test_refusal_recall(runs):
+    hybrid = runs["hybrid"]
+    assert hybrid["metrics"]["refusal_recall"] >= REFUSAL_RECALL_MIN, (
+        "unanswerable questions answered:\n"
+        + _misses(hybrid, lambda r: not r["answerable"] and not r["refused"]))
+
+
+def test_result_follows_the_json_schema(runs, questions):
+    hybrid, naive_run = runs["hybrid"], runs["naive"]
+    assert hybrid["questions"] == len(questions) and hybrid["retriever"] == "hybrid"
+    assert hybrid["mode"] == "extractive" and naive_run["mode"] is None
+    for key in KEYS:
+        value = hybrid["metrics"][key]
+        assert value is not None and value >= 0, key
+        if not key.startswith("latency"):
+            assert value <= 1, key
+    assert set(hybrid["by_kind"]) == {q.kind for q in questions} <= set(KINDS)
+    assert set(hybrid["by_language"]) == {"fr", "en"}
+    first = hybrid["per_question"][0]
+    assert {"id", "hit_rank", "refused", "answer", "citations"} <= set(first)
+    assert [r["id"] for r in hybrid["per_question"]] == [q.id for q in questions]
+    assert all(r["answer"] is None and r["refused"] is None for r in naive_run["per_question"])
+    assert naive_run["metrics"]["footnote_accuracy"] is None
+    # the naive peer knows no footnotes: none of its units is one
+    assert all(u["footnote"] is None and u["type"] == "text"
+               for r in naive_run["per_question"] for u in r["retrieved"])
+    json.dumps(hybrid)  # serialisable as written by --json
+
+
+def test_report_compares_the_retrievers(runs, tmp_path):
+    from assistant.evaluation.report import write_report
+
+    path = write_report([runs["hybrid"], runs["bm25"], runs["naive"]], tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "| metric | hybrid + extractive | bm25 | naive |" in text
+    assert "## hit@5 by kind" in text and "![retrievers](retrievers.png)" in text
+    assert "## Refusal threshold calibration" in text
+    assert (tmp_path / "retrievers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))) == 3
+
+
+def test_eval_cli_writes_json_on_any_question_file(built_index, services, questions, tmp_path,
+                                                    monkeypatch):
+    from assistant.services import Services
+
+    monkeypatch.setattr(Services, "load", classmethod(lambda cls, settings: services))
+    app = typer.Typer()
+    app.callback()(root)
+    app.add_typer(evaluate_cli.app, name="eval")
+    small = tmp_path / "three.jsonl"
+    picked = [next(q for q in questions if q.kind == kind)
+              for kind in ("who-is", "unanswerable", "conversation-followup")]
+    small.write_text("".join(q.model_dump_json() + "\n" for q in picked), encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(app, ["--index-dir", str(built_index), "eval", "--questions",
+                                      str(small), "--retriever", "bm25", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["questions"] == 3 and data["retriever"] == "bm25"
+    assert [r["id"] for r in data["per_question"]] == [q.id for q in picked]
+    assert set(KEYS) <= set(data["metrics"]) and "hit@5" in result.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "validate", str(bad)])
+    assert result.exit_code == 1 and "question: Field required" in result.output
+    result = CliRunner().invoke(app, ["eval", "validate", str(small)])
+    assert result.exit_code == 0 and "0 error(s)" in result.output
