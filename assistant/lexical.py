@@ -43,7 +43,14 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-STOPWORDS = frozenset(fold(word) for word in (*STOPWORDS_FRENCH, *_ENGLISH_STOPWORDS, *_EXTRA_FRENCH))
+_ALL_STOPWORDS = (*STOPWORDS_FRENCH, *_ENGLISH_STOPWORDS, *_EXTRA_FRENCH)
+# Accented and folded forms, so a lower-case word is checked without folding it first.
+STOPWORDS = frozenset(_ALL_STOPWORDS) | frozenset(fold(word) for word in _ALL_STOPWORDS)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_term(term: str) -> str:
+    return fold(term)
 
 
 def _join_acronym(match: re.Match[str]) -> str:
@@ -57,11 +64,11 @@ def tokenize(text: str) -> list[str]:
     kept = [
         ENGLISH_MONTHS.get(word, word)
         for word in words
-        if fold(word) not in STOPWORDS and (len(word) > 1 or word.isdigit())
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit())
     ]
     with _stemmer_lock:  # PyStemmer objects are not thread-safe
         stems = _stemmer.stemWords(kept)
-    return [fold(stem) for stem in stems]
+    return [_fold_term(stem) for stem in stems]
 
 
 @lru_cache(maxsize=4096)

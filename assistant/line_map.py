@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.types import Document, Footnote, Paragraph
@@ -22,18 +23,24 @@ MIN_LINE = 6  # shorter lines (a word, a running header) are skipped
 PAGE_GAP = 3  # body lines further apart than this have a page's notes between them
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return "".join(
+        part for part in unicodedata.normalize("NFKD", char.lower())
+        if part.isalpha() and part.isascii()
+    )
+
+
 def _folded_letters(text: str) -> tuple[str, list[int]]:
     """Letters of ``text``, folded, with each one's offset in ``text`` (digits are left out:
     the parser removed the marker digits from the paragraph, not from the file)."""
     chars: list[str] = []
     offsets: list[int] = []
     for offset, char in enumerate(text):
-        if not char.isalpha():
-            continue
-        for part in unicodedata.normalize("NFKD", char.lower()):
-            if part.isalpha() and part.isascii():
-                chars.append(part)
-                offsets.append(offset)
+        folded = _fold_char(char) if char.isalpha() else ""
+        if folded:
+            chars.append(folded)
+            offsets.extend([offset] * len(folded))
     return "".join(chars), offsets
 
 
@@ -67,13 +74,18 @@ class ParagraphLines:
         return self.page + bisect.bisect_right(self.page_breaks, offset)
 
 
+@lru_cache(maxsize=32768)
+def _folded_line(line: str) -> str:
+    return _folded_letters(line)[0]
+
+
 def align(block: Paragraph | Footnote, lines: list[str]) -> list[tuple[int, int]]:
     """(offset, line) for each original line found in a paragraph's (or note's) text."""
     target, offsets = _folded_letters(block.text)
     anchors = [(0, block.line_start)]
     cursor = 0  # where the next line should start, in ``target``
     for number in range(block.line_start, min(block.line_end, len(lines)) + 1):
-        folded, _ = _folded_letters(lines[number - 1])
+        folded = _folded_line(lines[number - 1])
         if len(folded) < MIN_LINE:
             continue
         found = _locate(target, folded, cursor)
