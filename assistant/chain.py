@@ -55,13 +55,20 @@ def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None) -> R
     ).with_config(run_name="ask")
 
 
-def prepare(state: State, settings: Settings) -> State:
-    """Clean and check the question; find its language."""
-    question = clean_question(state["question"] or "")
+def check_question(question: str | None) -> str:
+    """The question without control or zero-width characters (QuestionError if nothing is
+    left to ask)."""
+    question = clean_question(question or "")
     if not question:
         raise QuestionError(EMPTY_QUESTION)
     if not words(question):
         raise QuestionError(NO_WORDS)
+    return question
+
+
+def prepare(state: State, settings: Settings) -> State:
+    """Clean and check the question; find its language."""
+    question = check_question(state["question"])
     history: Sequence[Answer] = state["history"]
     previous_language = history[-1].language if history else "fr"
     language = detect_language(question, default=previous_language)
@@ -90,11 +97,13 @@ def condense_step(state: State, settings: Settings, llm) -> State:
 
 
 def retrieve_step(state: State, settings: Settings, retriever) -> State:
-    k = max(state["k"] or settings.retrieval.k, 1)
+    # `k` is how many passages the answerer reads; at least retrieval.k are retrieved.
+    sources = max(state["k"] or settings.answer.sources, 1)
     filters: SearchFilters | None = state["filters"]
-    hits = retriever.search(state["standalone"], k=k, mode=state["search_mode"], filters=filters)
+    hits = retriever.search(state["standalone"], k=max(sources, settings.retrieval.k),
+                            mode=state["search_mode"], filters=filters)
     state["hits"] = list(hits)
-    state["sources"] = list(hits[: settings.answer.sources])
+    state["sources"] = list(hits[:sources])
     if filters is not None and not filters.is_empty():
         state["notices"].append(FILTERS[state["language"]].format(f=describe_filters(filters)))
     return state
@@ -109,7 +118,8 @@ def answer_step(state: State, settings: Settings, retriever, llm) -> State:
     stats = extractive.term_stats(getattr(retriever, "chunks", None))
     draft = extractive.answer(state["standalone"], sources, language=language, embedder=embedder,
                               query_vector=getattr(retriever, "query_vector", None), stats=stats, max_sentences=options.max_sentences,
-                              refusal_threshold=options.refusal_threshold)
+                              refusal_threshold=options.refusal_threshold,
+                              dense_rerank=options.dense_rerank)
     state["evidence"] = draft.evidence
     if state["mode"] == "llm" and not draft.refused:
         budget = llm_answerer.source_budget(len(sources), options.llm_context,
@@ -188,7 +198,7 @@ def ask(question: str, history: Sequence[Answer] = (), *, retriever, llm=None,
 
 def _finish(state: State, started: float) -> Answer:
     answer: Answer = state["answer"]
-    timings = dict(answer.timings, total=round((time.perf_counter() - started) * 1000, 1))
+    timings = dict(state["timings"], total=round((time.perf_counter() - started) * 1000, 1))
     # Not a duration: the extractive evidence score, which the refusal threshold is set on.
     timings["evidence"] = state.get("evidence", 0.0)
     return answer.model_copy(update={"timings": timings})

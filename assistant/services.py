@@ -17,7 +17,7 @@ from assistant.answer import extractive
 from assistant.config import Settings
 from assistant.types import Answer, Corpus, Document, SearchFilters
 
-_DOC_ID = re.compile(r"^\d{3}-\d{3}$")
+_DOC_ID = re.compile(r"^\d{3}-[a-z]?\d{2,3}$")  # 004-017, 004-f01, 004-b01
 
 
 @dataclass

@@ -54,8 +54,8 @@ def parse_markers(text: str) -> list[Marker]:
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of balanced «…» / “…” quotations, inner quotation marks included."""
-    spans = []
+    """Spans of balanced «…» / “…” quotations, inner quotations included (not listed)."""
+    spans: list[tuple[int, int]] = []
     for opening, closing in _OPEN_CLOSE.items():
         depth, start = 0, 0
         for index, ch in enumerate(text):
@@ -67,7 +67,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
                 depth -= 1
                 if depth == 0:
                     spans.append((start, index + 1))
-    return spans
+    return [(a, b) for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b)
+                                                for c, d in spans)]
 
 
 def extract_quotes(segment: str) -> list[str]:
@@ -128,15 +129,21 @@ def check_quote(quote: str, source: str) -> Check:
     return Check(True, source[start:end].strip())
 
 
-def check_claim(claim: str, source: str) -> Check:
-    """Verify one cited claim against its source text."""
-    quotes = [q for q in extract_quotes(claim) if len(squeeze(q)[0]) >= MIN_QUOTE_CHARS]
+def check_claim(claim: str, source: str, *, titles: Sequence[str] = ()) -> Check:
+    """Verify one cited claim against its source text. Quoted ``titles`` (the source
+    document's title: « CRONSTADT ») name the document and are not checked as quotations."""
+    quotes = [q for q in extract_quotes(claim) if len(squeeze(q)[0]) >= MIN_QUOTE_CHARS
+              and not any(_same(q, title) for title in titles)]
     if quotes:
         checks = [check_quote(q, source) for q in quotes]
         verified = all(c.verified for c in checks)
         found = " … ".join(c.quote for c in checks if c.quote)
         return Check(verified, found)
     return _check_overlap(claim, source)
+
+
+def _same(text: str, other: str) -> bool:
+    return bool(other) and squeeze(text)[0] == squeeze(other)[0]
 
 
 def _check_overlap(claim: str, source: str) -> Check:
@@ -206,7 +213,8 @@ def postprocess(
         kept = [n for n in dict.fromkeys(marker.numbers) if 1 <= n <= len(sources)]
         for n in kept:
             renumber.setdefault(n, len(renumber) + 1)
-            checks.setdefault(n, []).append(check_claim(segment, sources[n - 1].chunk.text))
+            chunk = sources[n - 1].chunk
+            checks.setdefault(n, []).append(check_claim(segment, chunk.text, titles=(chunk.title,)))
         pieces.append(text[cursor : marker.start])
         if kept:
             leading = " " if text[marker.start].isspace() else ""

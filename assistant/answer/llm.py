@@ -8,6 +8,7 @@ its text then goes through the same citation post-processing as the extractive a
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ def _llamacpp(target: str, settings: Settings) -> Any:
     try:
         return ChatLlamaCpp(model_path=str(path), n_ctx=answer.llm_context,
                             max_tokens=answer.max_new_tokens, temperature=answer.temperature,
-                            n_threads=settings.embedding.threads or None, seed=0,
+                            n_threads=answer.llm_threads or os.cpu_count(), n_batch=256, seed=0,
                             streaming=True, verbose=False)
     except Exception as error:
         raise LLMError(f"llama.cpp cannot load {path}: {error}") from error

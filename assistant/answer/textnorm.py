@@ -7,6 +7,7 @@ misreadings repaired (``!'`` for ``l'``, ``·`` for the apostrophe). Everything 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -39,8 +40,8 @@ STOPWORDS = frozenset(
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
-_OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("ï", "'i"), ("œ", "oe"),
-              ("Œ", "Oe"), ("æ", "ae"))
+_OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("quï", "qu'i"), ("Quï", "Qu'i"),
+              ("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _YEAR = re.compile(r"\b1[89]\d\d\b")
 
@@ -74,19 +75,27 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    # The corpus is French; an English question shares names, years and cognates with it.
-    return Stemmer.Stemmer("french")
+# The corpus is French; an English question shares names, years and cognates with it.
+_STEMMER = Stemmer.Stemmer("french")
+_STEMMER_LOCK = threading.Lock()  # PyStemmer objects are not thread-safe
+_ENGLISH_MONTHS = {
+    "january": "janvier", "february": "fevrier", "march": "mars", "april": "avril",
+    "may": "mai", "june": "juin", "july": "juillet", "august": "aout", "september": "septembre",
+    "october": "octobre", "november": "novembre", "december": "decembre",
+}
+_ACRONYM = re.compile(r"\b(?:[^\W\d_] ?\.){2,}(?!\w)")
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(_ENGLISH_MONTHS.get(word, word))
 
 
 def content_terms(text: str) -> list[str]:
-    """Stems of the content words (no stopwords, no single letters) in order of appearance."""
+    """Stems of the content words (no stopwords, no single letters) in order of appearance;
+    acronyms are one word (``U.R.S.S.`` → ``urss``), English months French."""
+    text = _ACRONYM.sub(lambda m: re.sub(r"[\s.]", "", m.group(0)) + " ", text)
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
 
@@ -112,6 +121,20 @@ def proper_names(text: str) -> list[str]:
 _SENTENCE_OPENERS = {"qui", "que", "quel", "quelle", "quand", "comment", "pourquoi", "what",
                      "who", "when", "why", "how", "which", "did", "does", "do", "et", "and",
                      "dans", "in", "according", "selon", "est", "is", "was", "were", "en"}
+
+
+_TRANSLITERATION = (("tch", "ch"), ("sh", "ch"), ("zh", "j"), ("dj", "j"), ("kh", "h"),
+                    ("ou", "u"), ("y", "i"), ("w", "v"), ("ff", "f"), ("ss", "s"))
+
+
+@lru_cache(maxsize=65536)
+def name_key(word: str) -> str:
+    """A spelling-tolerant key for a folded name, so that the French and English
+    transliterations of Russian names meet: Boukharine/Bukharin, Vorochilov/Voroshilov,
+    Kouïbychev/Kuibyshev, Ordjonikidzé/Ordzhonikidze, Trotski/Trotsky."""
+    for a, b in _TRANSLITERATION:
+        word = word.replace(a, b)
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def years(text: str) -> list[str]:

@@ -76,8 +76,10 @@ def ask(
 ) -> None:
     """Answer a question from the letters: quoted passages, each cited to its document and
     footnote, then the numbered citations (or an honest refusal)."""
+    from assistant.chain import check_question
     from assistant.types import SearchFilters
 
+    check_question(question)  # before loading anything
     filters = SearchFilters(after=after, before=before, correspondent=correspondent, kind=kind,
                             file=file)
     services = _services(ctx, llm)

@@ -1,0 +1,119 @@
+"""Composition of an extractive answer: a phrase that names each document, then the quoted
+sentences, each followed by its [n]; footnotes are introduced as the editor's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.answer.citations import format_date, short_name
+from assistant.types import Chunk, Hit
+
+MAX_QUOTE_CHARS = 450  # a longer sentence is cut at a clause boundary, with an ellipsis
+
+
+class Span(Protocol):
+    source: int  # 0-based index into the sources
+    start: int
+    end: int
+    score: float
+
+
+def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """Cut a long quotation at a clause boundary; the ellipsis marks the cut (verification
+    splits quotations at ellipses)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in (", ", "; ", " : "))
+    cut = cut if cut > limit // 2 else text.rfind(" ", 0, limit)
+    return text[:cut].rstrip(",;: ") + " …"
+
+
+def _surname(name: str | None) -> str:
+    return short_name(name).split()[-1] if name else ""
+
+
+def _date_phrase(chunk: Chunk, language: str) -> str:
+    if not chunk.date:
+        return ""
+    date = format_date(chunk.date, language)
+    if language == "en":
+        return f" of {date}"
+    return f" de {date}" if len(chunk.date) == 7 else f" du {date}"
+
+
+_WITH_ARTICLE = {
+    "fr": {"letter": "la lettre", "telegram": "le télégramme", "article": "l'article",
+           "declaration": "la déclaration", "interview": "l'entretien", "preface": "la préface"},
+    "en": {"letter": "the letter", "telegram": "the telegram", "article": "the article",
+           "declaration": "the statement", "interview": "the interview", "preface": "the preface"},
+}
+
+
+def _document_phrase(chunk: Chunk, language: str) -> str:
+    """'la lettre à J. Frankel du 5 janvier 1938' / 'the letter to J. Frankel of 5 January 1938'."""
+    named = _WITH_ARTICLE[language]
+    kind = chunk.doc_kind
+    title = chunk.title.strip()
+    date = _date_phrase(chunk, language)
+    if kind in ("letter", "telegram") and chunk.recipient:
+        to = "to" if language == "en" else "à"
+        return f"{named[kind]} {to} {short_name(chunk.recipient)}{date}"
+    if title:
+        name = f"“{title}”" if language == "en" else f"« {title} »"
+        if kind in named:
+            return f"{named[kind]} {name}{date}"
+        return f"{name}{date}" if language == "en" else f"le texte {name}{date}"
+    return ("the document" if language == "en" else "le document") + date
+
+
+def framing(chunk: Chunk, language: str, *, same_document: bool) -> str:
+    """The phrase that introduces a quotation from ``chunk``."""
+    author = _surname(chunk.sender)
+    if chunk.type == "footnote":
+        note = f"{chunk.footnote} " if chunk.footnote is not None else ""
+        if language == "en":
+            where = "" if same_document else f" to {_document_phrase(chunk, language)}"
+            return f"The editor's note {note}{where} says:".replace("  ", " ")
+        where = "" if same_document else f" sur {_document_phrase(chunk, language)}"
+        return f"La note {note}de l'éditeur{where} précise :"
+    if same_document:
+        return "In the same document:" if language == "en" else "Dans le même document :"
+    document = _document_phrase(chunk, language)
+    if language == "en":
+        return f"In {document}, {author} writes:" if author else f"In {document}, we read:"
+    opening = f"Dans {document}"
+    return f"{opening}, {author} écrit :" if author else f"{opening}, on lit :"
+
+
+def _quote(text: str, language: str) -> str:
+    return f"“{text}”" if language == "en" else f"« {text} »"
+
+
+def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str) -> str:
+    """Group the sentences by source (best group first, sentences in text order), frame each
+    group, quote each sentence and cite it."""
+    groups: dict[int, list[Span]] = {}
+    for c in sorted(chosen, key=lambda c: -c.score):
+        groups.setdefault(c.source, []).append(c)
+    paragraphs = []
+    seen_documents: set[str] = set()
+    for source, members in groups.items():
+        chunk = sources[source].chunk
+        members = _merge_adjacent(sorted(members, key=lambda c: c.start), chunk.text)
+        intro = framing(chunk, language, same_document=chunk.doc_id in seen_documents)
+        seen_documents.add(chunk.doc_id)
+        quotes = " … ".join(f"{_quote(clip(text), language)} [{source + 1}]" for text in members)
+        paragraphs.append(f"{intro} {quotes}")
+    return "\n\n".join(paragraphs)
+
+
+def _merge_adjacent(members: list[Span], text: str) -> list[str]:
+    """Consecutive sentences become one quotation (the exact source text between them)."""
+    spans: list[list[int]] = []
+    for c in members:
+        if spans and c.start - spans[-1][1] <= 2:
+            spans[-1][1] = max(spans[-1][1], c.end)
+        else:
+            spans.append([c.start, c.end])
+    return [" ".join(text[a:b].split()) for a, b in spans]

@@ -1,0 +1,184 @@
+"""Chain wiring with a hand-made retriever and LangChain's fake chat model (no index needed),
+then follow-ups on the real index."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+from assistant import chain
+from assistant.config import Settings
+from assistant.errors import AssistantError, QuestionError
+from assistant.types import Answer, Chunk, Hit
+
+ARCHIVES = (
+    "J'en viens maintenant de nouveau à ma proposition concer nant la vente des archives. Nous "
+    "ne sommes pas obligés de nous borner aux archives de l'enquête. Toutes ces choses seraient "
+    "bien mieux conservées dans un musée qu'en ma possession privée."
+)
+NOTE = (
+    "Trotsky avait été autorisé, en quittant !'U.R.S.S., à emporter ses archives p-:rsonnelles "
+    "qui n·avaient cessé de s'enrichir depuis. Il pensait à juste titre pouvoir y intéresser une "
+    "université américaine."
+)
+
+
+def unit(n: int, text: str, *, footnote: int | None = None) -> Chunk:
+    return Chunk(
+        id=f"004-003:{'n' if footnote else 't'}{n}", doc_id="004-003",
+        file="004_7eda2118eecd96f1.txt", type="footnote" if footnote else "text", text=text,
+        header="[LA VENTE DES ARCHIVES] 5 janvier 1938", embed_text=text, line_start=790 + n,
+        line_end=800 + n, pages=(38,), footnote=footnote, title="[LA VENTE DES ARCHIVES]",
+        date="1938-01-05", sender="Léon Trotsky", recipient="Jan Frankel", doc_kind="letter",
+    )
+
+
+class FakeRetriever:
+    """Returns its units in order and remembers the queries (no embedder: lexical scoring)."""
+
+    embedder = None
+
+    def __init__(self, units: list[Chunk]):
+        self.chunks = units
+        self.queries: list[str] = []
+
+    def search(self, query, *, k=None, mode=None, filters=None):
+        self.queries.append(query)
+        return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
+
+
+@pytest.fixture
+def fake_retriever() -> FakeRetriever:
+    return FakeRetriever([unit(1, ARCHIVES), unit(2, NOTE, footnote=4)])
+
+
+def fake_llm(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter(replies))
+
+
+SETTINGS = Settings()
+
+
+def test_llm_answer_is_post_processed(fake_retriever):
+    reply = ("Trotsky veut vendre ses archives : « Toutes ces choses seraient bien mieux "
+             "conservees dans un musee » [1]. Voir aussi [7]. La note dit « Trotsky brûla ses "
+             "archives en 1929 » [2].")
+    answer = chain.ask("Que voulait faire Trotsky de ses archives ?", retriever=fake_retriever,
+                       llm=fake_llm(reply), settings=SETTINGS, mode="llm")
+    assert answer.mode == "llm" and not answer.refused
+    assert "[7]" not in answer.text and "Voir aussi." in answer.text
+    assert [(c.n, c.unit_id, c.verified) for c in answer.citations] == [
+        (1, "004-003:t1", True), (2, "004-003:n2", False)]
+    assert answer.citations[0].quote.startswith("Toutes ces choses seraient bien mieux conservées")
+    assert answer.citations[1].footnote == 4
+    assert set(answer.timings) >= {"condense", "retrieve", "answer", "cite", "total"}
+
+
+def test_nothing_verified_is_visible(fake_retriever):
+    answer = chain.ask("Que voulait faire Trotsky de ses archives ?", retriever=fake_retriever,
+                       llm=fake_llm("Il les a vendues à Harvard pour 1000 dollars [1]."),
+                       settings=SETTINGS, mode="llm")
+    assert answer.citations and not answer.verified
+
+
+def test_llm_refusal_phrase_sets_refused(fake_retriever):
+    answer = chain.ask("Que voulait faire Trotsky de ses archives ?", retriever=fake_retriever,
+                       llm=fake_llm("Le corpus ne contient pas de réponse à cette question."),
+                       settings=SETTINGS, mode="llm")
+    assert answer.refused and not answer.citations and answer.see_also
+
+
+def test_stream_yields_growing_text_then_the_answer(fake_retriever):
+    reply = "Selon la lettre, « Nous ne sommes pas obligés de nous borner aux archives » [1]."
+    items = list(chain.stream_ask("What about the archives of Trotsky?",
+                                  retriever=fake_retriever, llm=fake_llm(reply),
+                                  settings=SETTINGS, mode="llm"))
+    texts, final = items[:-1], items[-1]
+    assert isinstance(final, Answer) and final.language == "en"
+    assert len(texts) > 3 and all(isinstance(t, str) for t in texts)
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+    assert texts[-1] == reply and final.citations[0].verified
+
+
+def test_steps_are_named_runnables_in_order(fake_retriever):
+    class Names(BaseCallbackHandler):
+        def __init__(self):
+            self.names = []
+
+        def on_chain_start(self, serialized, inputs, **kwargs):
+            self.names.append(kwargs.get("name"))
+
+    handler = Names()
+    built = chain.build_chain(retriever=fake_retriever, settings=SETTINGS)
+    state = chain._initial_state("Les archives ?", (), filters=None, k=None, mode="extractive",
+                                 search_mode=None)
+    built.invoke(state, config={"callbacks": [handler]})
+    assert handler.names == ["ask", "prepare", "condense", "retrieve", "answer", "cite"]
+
+
+def test_extractive_answer_quotes_and_cites_without_llm(fake_retriever):
+    answer = chain.ask("Où les archives seraient-elles mieux conservées ?",
+                       retriever=fake_retriever, settings=SETTINGS)
+    assert answer.mode == "extractive" and answer.citations
+    assert all(c.verified for c in answer.citations)
+    assert "musée" in answer.text and answer.text.count("«") == answer.text.count("»")
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "?!… ;", "\u200b\u200d"])
+def test_empty_questions_are_refused_with_a_clear_error(fake_retriever, question):
+    with pytest.raises(QuestionError, match="question"):
+        chain.ask(question, retriever=fake_retriever, settings=SETTINGS)
+
+
+def test_long_question_is_truncated_and_control_characters_stripped(fake_retriever):
+    question = "Que voulait faire\x07 Trotsky\u200b de ses archives ? " + "archives " * 3000
+    answer = chain.ask(question, retriever=fake_retriever, settings=SETTINGS)
+    limit = SETTINGS.answer.max_question_chars
+    assert len(answer.question) <= limit and "\x07" not in answer.question
+    assert "Trotsky de ses archives" in answer.question
+    assert any(str(limit) in notice for notice in answer.notices)
+
+
+def test_other_script_gets_a_best_effort_answer(fake_retriever):
+    answer = chain.ask("Что Троцкий хотел сделать со своими архивами?", retriever=fake_retriever,
+                       settings=SETTINGS)
+    assert answer.language == "en" and answer.notices
+
+
+def test_llm_mode_without_a_model_says_how_to_configure_one(fake_retriever):
+    with pytest.raises(AssistantError, match="--llm"):
+        chain.ask("Les archives ?", retriever=fake_retriever, settings=SETTINGS, mode="llm")
+
+
+def test_follow_up_is_rewritten_before_retrieval(fake_retriever):
+    first = chain.ask("Que proposait Trotsky pour ses archives ?", retriever=fake_retriever,
+                      settings=SETTINGS)
+    second = chain.ask("Et quand l'a-t-il proposé ?", [first], retriever=fake_retriever,
+                       settings=SETTINGS)
+    assert fake_retriever.queries[-1] == second.standalone_question
+    assert second.standalone_question.startswith("Et quand l'a-t-il proposé ?")
+    assert "archives" in second.standalone_question and "Jan Frankel" in second.standalone_question
+
+
+def test_follow_up_rewritten_by_the_llm(fake_retriever):
+    first = chain.ask("Que proposait Trotsky pour ses archives ?", retriever=fake_retriever,
+                      settings=SETTINGS)
+    model = fake_llm("Quand Trotsky a-t-il proposé de vendre ses archives ?",
+                     "« J'en viens maintenant de nouveau à ma proposition » [1]")
+    second = chain.ask("Et quand l'a-t-il proposé ?", [first], retriever=fake_retriever,
+                       llm=model, settings=SETTINGS, mode="llm")
+    assert second.standalone_question == "Quand Trotsky a-t-il proposé de vendre ses archives ?"
+    assert fake_retriever.queries[-1] == second.standalone_question
+    assert second.citations[0].verified
+
+
+# --- On the real index ----------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_follow_up_on_the_real_index(services):
+    first = services.ask("Qui était Jan Frankel ?")
+    second = services.ask("Quand a-t-il été son secrétaire ?", [first])
+    assert "Frankel" in second.standalone_question
+    cited = [(c.file, c.line_start, c.line_end, c.footnote) for c in second.citations]
+    assert any(start <= 810 <= end for _, start, end, _ in cited), cited

@@ -1,0 +1,127 @@
+"""The extractive answerer on the real index, and the renderers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.compose import clip, framing
+from assistant.answer.language import detect_language
+from assistant.answer.render import to_markdown, to_text
+from assistant.types import Answer, Chunk, Citation
+
+TROTSKY = "004_7eda2118eecd96f1.txt"
+
+
+def _spans(answer: Answer) -> list[tuple[str, int, int, int | None]]:
+    return [(c.file, c.line_start, c.line_end, c.footnote) for c in answer.citations]
+
+
+@pytest.mark.slow
+def test_who_was_stolberg_cites_the_editors_note_4(services):
+    answer = services.ask("Qui était Benjamin Stolberg ?")
+    assert not answer.refused and answer.language == "fr"
+    first = answer.citations[0]
+    assert (first.file, first.footnote) == (TROTSKY, 4), _spans(answer)
+    assert first.line_start <= 659 <= first.line_end
+    assert first.date == "1938-01-02" and first.verified
+    assert "Stolberg" in first.quote
+    assert answer.text.startswith("La note 4 de l'éditeur")
+    assert "n. 4" in first.reference and "2 janvier 1938" in first.reference
+
+
+@pytest.mark.slow
+def test_archives_question_in_english_cites_the_letter_to_frankel(services):
+    answer = services.ask("What did Trotsky propose to do with his archives?")
+    assert not answer.refused and answer.language == "en"
+    assert any(c.file == TROTSKY and c.line_start <= 825 and c.line_end >= 784
+               and c.footnote is None for c in answer.citations), _spans(answer)
+    assert answer.text.startswith("In the letter to J. Frankel of 5 January 1938, Trotsky writes:")
+    assert all(c.verified for c in answer.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "Who won the 1938 football World Cup?",
+    "Quel était le salaire de Trotsky à Coyoacán ?",
+])
+def test_unanswerable_questions_are_refused_with_see_also(services, question):
+    answer = services.ask(question)
+    assert answer.refused, answer.text
+    assert not answer.citations and answer.see_also
+    assert answer.text in ("Le corpus ne contient pas de réponse à cette question.",
+                           "The corpus does not contain an answer to this question.")
+    assert all(not c.verified for c in answer.see_also)
+
+
+@pytest.mark.slow
+def test_every_quote_is_verbatim_and_verified(services):
+    for question in ("Que pensait Trotsky de Vereeken ?", "Why did Bukharin write to Voroshilov?"):
+        answer = services.ask(question)
+        assert not answer.refused, question
+        for citation in answer.citations:
+            assert citation.verified and citation.quote, (question, citation)
+
+
+@pytest.mark.slow
+def test_rendering_a_real_answer(services):
+    answer = services.ask("Qui était Benjamin Stolberg ?")
+    markdown, text = to_markdown(answer), to_text(answer)
+    reference = answer.citations[0].reference
+    assert "**Sources**" in markdown and reference in markdown and "✓" in markdown
+    assert f"[1] {reference} ({TROTSKY}:" in text and "vérifiée" in text
+
+
+# --- Pure parts -----------------------------------------------------------------------------
+
+def _chunk(**update) -> Chunk:
+    base = dict(id="004-002:t1", doc_id="004-002", file=TROTSKY, type="text", text="x",
+                header="", embed_text="x", line_start=784, line_end=800, title="[LA VENTE DES "
+                "ARCHIVES]", date="1938-01-05", sender="L. Trotsky", recipient="Jan Frankel",
+                doc_kind="letter")
+    return Chunk(**(base | update))
+
+
+@pytest.mark.parametrize(
+    ("update", "language", "expected"),
+    [({}, "fr", "Dans la lettre à J. Frankel du 5 janvier 1938, Trotsky écrit :"),
+     ({}, "en", "In the letter to J. Frankel of 5 January 1938, Trotsky writes:"),
+     ({"type": "footnote", "footnote": 4}, "fr",
+      "La note 4 de l'éditeur sur la lettre à J. Frankel du 5 janvier 1938 précise :"),
+     ({"type": "footnote", "footnote": 4}, "en",
+      "The editor's note 4 to the letter to J. Frankel of 5 January 1938 says:"),
+     ({"doc_kind": "article", "recipient": None, "title": "CRONSTADT", "date": "1938-01"}, "fr",
+      "Dans l'article « CRONSTADT » de janvier 1938, Trotsky écrit :")],
+)
+def test_framing_names_the_document(update, language, expected):
+    assert framing(_chunk(**update), language, same_document=False) == expected
+
+
+def test_long_sentences_are_clipped_at_a_clause():
+    sentence = "Premier membre, " + "mot " * 150 + "fin."
+    clipped = clip(sentence, 200)
+    assert len(clipped) <= 202 and clipped.endswith(" …")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("Qui était Benjamin Stolberg ?", "fr"), ("What did Trotsky propose?", "en"),
+     ("Quand Trotsky a-t-il écrit à Cannon ?", "fr"), ("Who was Jan Frankel?", "en"),
+     ("Stolberg", "fr")],
+)
+def test_language_detection(question, language):
+    assert detect_language(question) == language
+
+
+def test_refusal_and_unverified_rendering():
+    citation = Citation(n=1, unit_id="004-002:t1", doc_id="004-002", file=TROTSKY, line_start=784,
+                        line_end=800, quote="Toutes ces choses", reference="L. Trotsky, lettre")
+    unverified = Answer(question="q", standalone_question="q", language="en", text="Claim [1].",
+                        citations=(citation,))
+    assert "no citation in this answer could be verified" in to_text(unverified)
+    assert "⚠ unverified" in to_markdown(unverified)
+    refused = Answer(question="q", standalone_question="q", language="fr", refused=True,
+                     text="Le corpus ne contient pas de réponse à cette question.",
+                     see_also=(citation,), notices=("Recherche limitée : after 1938-02-01",))
+    text = to_text(refused)
+    assert "Passages les plus proches (non cités)" in text and "Sources" not in text
+    assert "(Recherche limitée : after 1938-02-01)" in text
