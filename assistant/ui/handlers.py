@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, FilterError, QuestionError
+from assistant.errors import AssistantError
 from assistant.types import Answer, Citation, Corpus
 from assistant.ui import html as H
 from assistant.ui import viewer as V
@@ -104,10 +104,6 @@ def _chat(chat: list | None) -> list[dict]:
     return [dict(m) for m in (chat or [])]
 
 
-def _filters_note(filters, answer: Answer) -> str | None:
-    return describe_filters(filters, answer.language)
-
-
 class Handlers:
     """The event functions; ``create_app`` wires them to components."""
 
@@ -142,7 +138,7 @@ class Handlers:
                     yield chat, answers, sources, ""
             if final is None:
                 raise AssistantError("The answerer returned no answer; please ask again.")
-        except (FilterError, QuestionError, AssistantError) as error:
+        except AssistantError as error:  # FilterError, QuestionError, index errors...
             chat[-1] = {"role": "assistant", "content": H.error_markdown(str(error))}
             yield chat, answers, sources, question
             return
@@ -154,7 +150,7 @@ class Handlers:
             return
         answers.append(final)
         chat[-1] = {"role": "assistant", "content": H.answer_markdown(
-            final, turn, filters_note=_filters_note(filters, final))}
+            final, turn, filters_note=describe_filters(filters, final.language))}
         yield chat, answers, H.sources_html(final, turn), ""
 
     def new_conversation(self) -> tuple[list, list, str, str, str]:
