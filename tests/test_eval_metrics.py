@@ -155,6 +155,7 @@ def test_summarize_over_answerable_and_all():
     assert got["citation_precision"] == 0.75
     assert got["refusal_precision"] == 0.5
     assert got["refusal_recall"] == 0.5
+    assert got["refused_share"] == 0.4
     assert got["latency_ms_p50"] == 100.0 and got["retrieval_ms_p95"] == pytest.approx(18.0)
     assert got["questions"] == 5 and got["answerable"] == 3
 
@@ -165,4 +166,5 @@ def test_summarize_retrieval_only_run():
     got = m.summarize(records)
     assert got["hit@1"] == 0.0 and got["hit@5"] == 1.0
     assert got["refusal_recall"] is None and got["footnote_accuracy"] is None
+    assert got["refused_share"] is None and got["answer_accuracy"] is None
     assert got["latency_ms_p50"] == 10.0  # falls back to retrieval latency

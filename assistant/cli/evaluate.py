@@ -18,7 +18,7 @@ console = Console()
 err_console = Console(stderr=True)
 SHOWN = ("hit@1", "hit@5", "hit@10", "recall@5", "mrr", "ndcg@10", "footnote_accuracy",
          "answer_accuracy", "citation_precision", "refusal_precision", "refusal_recall",
-         "retrieval_ms_p50", "answer_ms_p50", "latency_ms_p95")
+         "refused_share", "retrieval_ms_p50", "answer_ms_p50", "latency_ms_p95")
 
 
 class RetrieverName(StrEnum):

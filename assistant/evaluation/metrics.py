@@ -209,6 +209,7 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
         ),
         "refusal_precision": precision,
         "refusal_recall": recall,
+        "refused_share": _mean([1.0 if r["refused"] else 0.0 for r in answered]),
         "latency_ms_p50": percentile(latency, 50),
         "latency_ms_p95": percentile(latency, 95),
         "retrieval_ms_p50": percentile(retrieval, 50),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 RANKING = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10")
 ANSWERING = ("footnote_accuracy", "answer_accuracy", "citation_precision", "refusal_precision",
-             "refusal_recall")
+             "refusal_recall", "refused_share")
 LATENCY = ("retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95")
 FAILURES_SHOWN = 40
 
@@ -193,7 +193,7 @@ def write_report(results: Sequence[dict], out_dir: Path | str) -> Path:
         "## hit@5 by language", "", *breakdown_table(results, "by_language", "hit@5"), "",
     ]
     answered = [r for r in results if r.get("mode")]
-    for metric in ("footnote_accuracy", "answer_accuracy", "refusal_recall"):
+    for metric in ("footnote_accuracy", "answer_accuracy", "refused_share"):
         if answered:
             lines += [f"## {metric} by kind", "", *breakdown_table(answered, "by_kind", metric), ""]
     lines += ["## Gold rank where a retriever misses the top 5", "", *rank_comparison(results), ""]
