@@ -40,7 +40,7 @@ def load_corpus(settings: CorpusSettings) -> Corpus:
         text, problem = _read(path)
         if problem is not None:
             problems.append(problem)
-        else:
+        if text:  # a warning (e.g. a truncated file) still lets the text be parsed
             texts.append((path, text))
     # One vocabulary for all files: the short letters borrow the volume's words to decide
     # whether two line pieces form a word.
@@ -58,9 +58,10 @@ def parse_file(path: str | Path) -> tuple[list[Document], list[CorpusProblem]]:
     """Documents of one corpus file, or the problem that kept it from being parsed."""
     path = Path(path)
     text, problem = _read(path)
-    if problem is not None:
-        return [], [problem]
-    return parse_text(text, path.name)
+    if not text:
+        return [], [problem] if problem is not None else []
+    documents, problems = parse_text(text, path.name)
+    return documents, ([problem] if problem is not None else []) + problems
 
 
 def _read(path: Path) -> tuple[str, CorpusProblem | None]:
@@ -71,15 +72,42 @@ def _read(path: Path) -> tuple[str, CorpusProblem | None]:
     if not data.strip():
         return "", CorpusProblem(file=path.name, message="the file is empty")
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        if error.end == len(data) and "end of data" in error.reason:
+            # Cut in the middle of a character: a truncated file. Keep what precedes.
+            return data[: error.start].decode("utf-8-sig"), CorpusProblem(
+                file=path.name, line=line, severity="warning",
+                message="the file ends in the middle of a character: it looks truncated; "
+                "the text before it is read",
+            )
         return "", CorpusProblem(
             file=path.name,
             line=line,
             message=f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
             "convert the file to UTF-8",
         )
+    return text, _truncated(text, path.name)
+
+
+_SENTENCE_END = tuple(".!?;:»\"')]…*")
+
+
+def _truncated(text: str, file_name: str) -> CorpusProblem | None:
+    """A warning when the file stops in the middle of a line and of a sentence (no final
+    line break, no closing punctuation): it was probably cut short."""
+    if text.endswith(("\n", "\r")):
+        return None
+    last = text.rstrip().rsplit("\n", 1)[-1].strip()
+    if not last or last.endswith(_SENTENCE_END):
+        return None
+    line = text.count("\n") + 1
+    return CorpusProblem(
+        file=file_name, line=line, severity="warning",
+        message=f"the file ends in the middle of a line («…{last[-30:]}») without a line "
+        "break: it looks truncated; the text up to there is read",
+    )
 
 
 def _lines(text: str) -> list[str]:
