@@ -65,7 +65,8 @@ def main() -> None:
     try:
         app()
     except AssistantError as error:
-        err_console.print(f"[bold red]Error:[/] {error}", highlight=False)
+        # One line whatever the terminal's width (scripts and tests read it as one line).
+        err_console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
