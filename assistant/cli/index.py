@@ -22,9 +22,14 @@ def _build(settings: Settings, *, progress: bool = True) -> None:
 
     with err_console.status("Reading the corpus…"):
         corpus = load_corpus(settings.corpus)
+    for problem in corpus.problems:
+        where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+        err_console.print(f"[yellow]{problem.severity}[/] {where}: {problem.message}",
+                          highlight=False, soft_wrap=True)
     if corpus.problems:
         err_console.print(
-            f"[yellow]{len(corpus.problems)} corpus problem(s)[/]; see `python -m assistant corpus`",
+            f"[yellow]{len(corpus.problems)} corpus problem(s)[/]; the other files are indexed "
+            "(see `python -m assistant corpus stats`)",
             highlight=False,
         )
     report = build_index(corpus, settings, progress=progress)
