@@ -137,9 +137,9 @@ VIEWER_CSS = """
 .doc-head dl { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px; margin: 0 0 8px;
   font-family: var(--font); font-size: 0.85em; }
 .doc-head dt { color: var(--body-text-color-subdued); } .doc-head dd { margin: 0; }
-.doc-bar { position: sticky; top: 0; z-index: 2; font-family: var(--font); font-size: 0.85em;
+.doc-bar { position: sticky; top: -14px; z-index: 2; font-family: var(--font); font-size: 0.85em;
   background: var(--background-fill-secondary); border-bottom: 1px solid var(--border-color-primary);
-  padding: 3px 8px; margin: 0 -10px 4px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  padding: 14px 8px 3px; margin: -14px -10px 4px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .para { margin: 0 0 0.7em; position: relative; }
 .para.cited { background: #fff8dc; box-shadow: -6px 0 0 #e0b400; color: #1a1a1a; }
 mark.quote { background: #ffe066; color: #111; padding: 0 1px; }
