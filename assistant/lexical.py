@@ -25,8 +25,9 @@ _ENGLISH_STOPWORDS = set(STOPWORDS_EN) - {"but", "or"} | {
     "have", "had", "were", "his", "her", "he", "she", "its", "about", "from", "been",
 }
 _EXTRA_FRENCH = {"cet", "cette", "celui", "celle", "ceux", "dont", "ainsi", "aussi", "tout", "tous"}
+# "may" is left out: the English modal verb is far more common in questions than the month.
 ENGLISH_MONTHS = {
-    "january": "janvier", "february": "fevrier", "march": "mars", "april": "avril", "may": "mai",
+    "january": "janvier", "february": "fevrier", "march": "mars", "april": "avril",
     "june": "juin", "july": "juillet", "august": "aout", "september": "septembre",
     "october": "octobre", "november": "novembre", "december": "decembre",
 }
