@@ -89,6 +89,11 @@ def test_footnote_gold_cited_as_body_does_not_count():
     assert m.footnotes_cited([cite(604, 606, note=2, doc="?")], [bare]) == (1, 1)
     assert m.footnotes_cited([cite(700, 720, note=2, doc="?")], [bare]) == (0, 1)
     assert m.footnotes_cited([body_citation], [BODY]) == (0, 0)
+    # two quotes of one note are one footnote to cite; another note is another
+    second_quote = GoldItem(F, 607, 2, "secrétaire de Trotsky à Prinkipo", "004-001")
+    note3 = GoldItem(F, 609, 3, "Cette lettre de Trotsky a pour origine", "004-001")
+    golds = [NOTE2, second_quote, note3]
+    assert m.footnotes_cited([cite(604, 608, note=2)], golds) == (1, 2)
 
 
 @pytest.mark.parametrize(

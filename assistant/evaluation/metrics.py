@@ -126,8 +126,10 @@ def cites_footnote(citation: Any, gold: GoldItem) -> bool:
 
 
 def footnotes_cited(citations: Iterable[Any], golds: Sequence[GoldItem]) -> tuple[int, int]:
-    """(footnote gold items cited as that footnote, footnote gold items)."""
-    notes = [g for g in golds if g.footnote is not None]
+    """(gold footnotes cited as that footnote, gold footnotes); two quotes of one note count
+    as one footnote."""
+    notes = list({(g.file, g.doc_id or g.line, g.footnote): g for g in golds
+                  if g.footnote is not None}.values())
     citations = list(citations)
     return sum(any(cites_footnote(c, g) for c in citations) for g in notes), len(notes)
 
