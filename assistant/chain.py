@@ -143,7 +143,8 @@ def cite_step(state: State, volume_of) -> State:
         see_also = tuple(_uncited(n, sources[i], quote, language, volume_of)
                          for n, (i, quote) in enumerate(nearest, start=1))
     else:
-        cited = citations.postprocess(draft.text, sources, language=language, volume_of=volume_of)
+        cited = citations.postprocess(draft.text, sources, language=language, volume_of=volume_of,
+                                      quotes=draft.quotes)
         see_also = ()
     if state.get("on_text") is not None and not state.get("streamed"):
         state["on_text"](cited.text)  # the extractive answer appears whole, as it will stay

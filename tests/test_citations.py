@@ -200,3 +200,20 @@ def test_reference_string_names_letter_page_and_note():
 )
 def test_sentence_splitting_is_french_aware(text, sentences):
     assert split_sentences(text) == sentences
+
+
+STAKHANOV = ("On appelait « stakhanovisme \" le mouvement pour augmenter les normes de production et "
+             "le rythme du travail à travers la publicité et les récompenses données aux « "
+             "travailleurs de choc » et « héros du travail \".")
+
+
+def test_quotation_holding_unbalanced_ocr_quotation_marks():
+    sources = [hit(STAKHANOV, 1, footnote=2)]
+    text = f"La note 2 sur « [LA VENTE DES ARCHIVES] » précise : « {STAKHANOV} » [1]"
+    assert postprocess(text, sources).citations[0].verified  # the pairs that close are checked
+    # An answerer that knows its quotation passes it; it is checked, and becomes the quote.
+    (citation,) = postprocess(text, sources, quotes=[STAKHANOV]).citations
+    assert citation.verified and citation.quote.startswith("On appelait « stakhanovisme")
+    assert citation.quote.endswith("héros du travail")
+    (wrong,) = postprocess(text, sources, quotes=["Le mouvement fut lancé par Staline."]).citations
+    assert not wrong.verified

@@ -54,34 +54,24 @@ def parse_markers(text: str) -> list[Marker]:
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of balanced «…» / “…” quotations, inner quotations included (not listed)."""
-    spans: list[tuple[int, int]] = []
+    """Spans of «…» / “…” quotations, outermost only. Marks are paired like brackets and an
+    unmatched one is ignored (OCR text has stray « and »), so a quotation that holds an
+    unbalanced inner mark still yields the pairs that do close."""
+    pairs: list[tuple[int, int]] = []
     for opening, closing in _OPEN_CLOSE.items():
-        depth, start = 0, 0
+        stack: list[int] = []
         for index, ch in enumerate(text):
             if ch == opening:
-                if depth == 0:
-                    start = index
-                depth += 1
-            elif ch == closing and depth:
-                depth -= 1
-                if depth == 0:
-                    spans.append((start, index + 1))
-    return [(a, b) for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b)
-                                                for c, d in spans)]
+                stack.append(index)
+            elif ch == closing and stack:
+                pairs.append((stack.pop(), index + 1))
+    return sorted((a, b) for a, b in pairs
+                  if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in pairs))
 
 
 def extract_quotes(segment: str) -> list[str]:
-    """Quoted passages of a claim: balanced «…» and “…”, else straight "…" pairs; when the
-    quotation marks do not balance (OCR), from the first opening to the last closing mark."""
+    """Quoted passages of a claim: «…» and “…” quotations, else straight "…" pairs."""
     quotes = [segment[a + 1 : b - 1].strip() for a, b in _quoted_spans(segment)]
-    opens = sum(segment.count(o) for o in _OPEN_CLOSE)
-    closes = sum(segment.count(c) for c in _OPEN_CLOSE.values())
-    if opens != closes and opens and closes:
-        first = min(i for i in (segment.find(o) for o in _OPEN_CLOSE) if i >= 0)
-        last = max(segment.rfind(c) for c in _OPEN_CLOSE.values())
-        if last > first:
-            quotes = [segment[first + 1 : last].strip()]
     if not quotes:
         quotes = [q.strip() for q in re.findall(r'"([^"]+)"', segment)]
     return [q for q in quotes if q]
@@ -197,24 +187,30 @@ def postprocess(
     *,
     language: str = "fr",
     volume_of: Callable[[str], str | None] | None = None,
+    quotes: Sequence[str] | None = None,
 ) -> Cited:
     """Drop unknown numbers, renumber by first use, verify every claim, build the citations.
 
     ``sources[i]`` is source number ``i + 1`` in ``text``. A source's citation is verified
-    only when every claim that cites it verifies.
+    only when every claim that cites it verifies. ``quotes`` (one per marker, from an
+    answerer that knows what it quoted) replace parsing the quotation marks, which OCR text
+    inside a quotation can unbalance; they are still checked against the source.
     """
     markers = parse_markers(text)
     segments = _claim_segments(text, markers)
+    explicit = quotes is not None and len(quotes) == len(markers)
     renumber: dict[int, int] = {}
     checks: dict[int, list[Check]] = {}
     pieces: list[str] = []
     cursor = 0
-    for marker, segment in zip(markers, segments, strict=True):
+    for index, (marker, segment) in enumerate(zip(markers, segments, strict=True)):
         kept = [n for n in dict.fromkeys(marker.numbers) if 1 <= n <= len(sources)]
         for n in kept:
             renumber.setdefault(n, len(renumber) + 1)
             chunk = sources[n - 1].chunk
-            checks.setdefault(n, []).append(check_claim(segment, chunk.text, titles=(chunk.title,)))
+            check = (check_quote(quotes[index], chunk.text) if explicit
+                     else check_claim(segment, chunk.text, titles=(chunk.title,)))
+            checks.setdefault(n, []).append(check)
         pieces.append(text[cursor : marker.start])
         if kept:
             leading = " " if text[marker.start].isspace() else ""

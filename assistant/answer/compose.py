@@ -90,22 +90,27 @@ def _quote(text: str, language: str) -> str:
     return f"“{text}”" if language == "en" else f"« {text} »"
 
 
-def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str) -> str:
+def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str
+            ) -> tuple[str, tuple[str, ...]]:
     """Group the sentences by source (best group first, sentences in text order), frame each
-    group, quote each sentence and cite it."""
+    group, quote each sentence and cite it. Returns the text and its quotations, one per
+    [n] marker in order."""
     groups: dict[int, list[Span]] = {}
     for c in sorted(chosen, key=lambda c: -c.score):
         groups.setdefault(c.source, []).append(c)
     paragraphs = []
+    quoted: list[str] = []
     seen_documents: set[str] = set()
     for source, members in groups.items():
         chunk = sources[source].chunk
         members = _merge_adjacent(sorted(members, key=lambda c: c.start), chunk.text)
         intro = framing(chunk, language, same_document=chunk.doc_id in seen_documents)
         seen_documents.add(chunk.doc_id)
-        quotes = " … ".join(f"{_quote(clip(text), language)} [{source + 1}]" for text in members)
+        texts = [clip(text) for text in members]
+        quoted += texts
+        quotes = " … ".join(f"{_quote(text, language)} [{source + 1}]" for text in texts)
         paragraphs.append(f"{intro} {quotes}")
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(paragraphs), tuple(quoted)
 
 
 def _merge_adjacent(members: list[Span], text: str) -> list[str]:

@@ -14,7 +14,8 @@ nothing.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from assistant.answer.textnorm import content_terms, fold, name_key, proper_name
 from assistant.types import Chunk, Hit
 
 MIN_WORDS = 4  # shorter sentences ("Cf. Œuvres, 15.") say nothing on their own
-KEEP_RATIO = 0.8  # further sentences must score at least this share of the best one
+KEEP_RATIO = 0.7  # further sentences must score at least this share of the best one
 DUPLICATE_OVERLAP = 0.6  # word-set overlap above which two sentences say the same thing
 AROUND = 0.6  # credit for a name, year or word found around the sentence rather than in it
 _ANAPHORIC_STARTS = ("il ", "elle ", "ils ", "elles ", "cela ", "ce ", "cette ", "ces ",
@@ -123,6 +124,7 @@ class Draft:
     refused: bool = False
     evidence: float = 0.0
     see_also: tuple[tuple[int, str], ...] = ()  # (source index, closest sentence) on refusal
+    quotes: tuple[str, ...] | None = None  # what each [n] quotes, when the answerer knows
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,12 @@ class Around:
 
 
 def score_features(question: Question, candidates: list[Candidate], sources: Sequence[Hit],
-                   stats: TermStats | None) -> None:
+                   stats: TermStats | None, language: str = "fr") -> None:
     weights = {t: (stats.idf(t) if stats else 1.0) for t in question.terms}
-    total = sum(weights.values()) or 1.0
+    # A French word the corpus never uses is a sign that it does not hold the answer; an
+    # English one is not (the corpus is French): it counts only where it meets a cognate.
+    optional = {t for t in weights if language == "en" and stats and not stats.df.get(t)}
+    total = sum(w for t, w in weights.items() if t not in optional)
     around = [Around.of(hit.chunk) for hit in sources]
     dense = [hit.dense_score for hit in sources]
     known = [d for d in dense if d is not None]
@@ -178,8 +183,9 @@ def score_features(question: Question, candidates: list[Candidate], sources: Seq
     for c in candidates:
         inside = covered(question.terms, c.terms)
         outside = covered([t for t in question.terms if t not in inside], around[c.source].terms)
-        c.lexical = (sum(weights[t] for t in inside)
-                     + AROUND * sum(weights[t] for t in outside)) / total
+        found = sum(weights[t] for t in inside) + AROUND * sum(weights[t] for t in outside)
+        bonus = sum(weights[t] for t in optional & (inside | outside))
+        c.lexical = found / (total + bonus) if total + bonus else 0.0
         c.names = _share(question.names, c.words, around[c.source].words)
         c.years = _share(question.years, c.words, around[c.source].words)
         d = dense[c.source]
@@ -199,6 +205,34 @@ def combine(candidates: list[Candidate], weights: Weights = WEIGHTS) -> None:
                    + weights.unit * c.unit + weights.rank * c.rank)
 
 
+class SentenceVectors:
+    """Sentence embeddings, remembered (a conversation keeps reading the same letters)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, embedder, texts: list[str]) -> np.ndarray:
+        key = getattr(embedder, "id", type(embedder).__name__)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (key, t) not in self._vectors]
+        if missing:
+            fresh = np.asarray(embedder.embed_passages(missing), dtype=np.float32)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._vectors[(key, text)] = vector
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            for text in texts:
+                self._vectors.move_to_end((key, text))
+            return np.stack([self._vectors[(key, text)] for text in texts])
+
+
+SENTENCE_VECTORS = SentenceVectors()
+
+
 def rerank_dense(question: Question, candidates: list[Candidate], embedder, query_vector,
                  limit: int, weights: Weights = WEIGHTS) -> None:
     """Embed the ``limit`` best candidates in one batch and add their dense similarity,
@@ -207,7 +241,7 @@ def rerank_dense(question: Question, candidates: list[Candidate], embedder, quer
         return
     chosen = sorted(candidates, key=lambda c: -c.score)[:limit]
     query = np.asarray((query_vector or embedder.embed_query)(question.text), dtype=np.float32)
-    vectors = np.asarray(embedder.embed_passages([c.text for c in chosen]), dtype=np.float32)
+    vectors = SENTENCE_VECTORS.get(embedder, [c.text for c in chosen])
     similarities = vectors @ query
     low, high = float(similarities.min()), float(similarities.max())
     for candidate, similarity in zip(chosen, similarities, strict=True):
@@ -273,7 +307,7 @@ def answer(
     candidates = candidates_of(sources)
     if not candidates:
         return Draft(REFUSAL[language], refused=True)
-    score_features(parsed, candidates, sources, stats)
+    score_features(parsed, candidates, sources, stats, language)
     combine(candidates)
     rerank_dense(parsed, candidates, embedder, query_vector, dense_rerank)
     best = max(candidates, key=lambda c: c.score)
@@ -285,4 +319,5 @@ def answer(
         return Draft(REFUSAL[language], refused=True, evidence=evidence,
                      see_also=tuple(list(closest.items())[:3]))
     chosen = with_antecedent(select(candidates, max_sentences), candidates)
-    return Draft(compose(chosen, sources, language), evidence=evidence)
+    text, quotes = compose(chosen, sources, language)
+    return Draft(text, evidence=evidence, quotes=quotes)
