@@ -145,6 +145,6 @@ def validate(
     warnings = len(problems) - errors
     summary = f"{path}: {errors} error(s), {warnings} warning(s)"
     if errors:
-        err_console.print(f"[bold red]{summary}[/]", highlight=False)
+        err_console.print(f"[bold red]{summary}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    console.print(f"[green]{summary}[/]", highlight=False)
+    console.print(f"[green]{summary}[/]", highlight=False, soft_wrap=True)
