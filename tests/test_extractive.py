@@ -33,9 +33,11 @@ def test_who_was_stolberg_cites_the_editors_note_4(services):
 def test_archives_question_in_english_cites_the_letter_to_frankel(services):
     answer = services.ask("What did Trotsky propose to do with his archives?")
     assert not answer.refused and answer.language == "en"
-    assert any(c.file == TROTSKY and c.line_start <= 825 and c.line_end >= 784
-               and c.footnote is None for c in answer.citations), _spans(answer)
-    assert answer.text.startswith("In the letter to J. Frankel of 5 January 1938, Trotsky writes:")
+    first = answer.citations[0]
+    assert (first.file, first.date, first.recipient) == (TROTSKY, "1938-01-05", "Jan Frankel")
+    assert 784 <= first.line_start <= first.line_end <= 825, _spans(answer)
+    assert "to the letter to J. Frankel of 5 January 1938" in answer.text.split("[1]")[0]
+    assert "archives" in first.quote
     assert all(c.verified for c in answer.citations)
 
 

@@ -43,6 +43,7 @@ _SPACES = re.compile(r"\s+")
 _OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("quï", "qu'i"), ("Quï", "Qu'i"),
               ("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ACRONYM = re.compile(r"\b(?:[^\W\d_] ?\.){2,}(?!\w)")
 _YEAR = re.compile(r"\b1[89]\d\d\b")
 
 
@@ -71,7 +72,9 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens (letters and digits), apostrophes split: l'U.R.S.S. → l, u, r, s, s."""
+    """Folded word tokens (letters and digits), apostrophes split, acronyms joined:
+    l'U.R.S.S. → l, urss."""
+    text = _ACRONYM.sub(lambda m: re.sub(r"[\s.]", "", m.group(0)) + " ", text)
     return _WORD.findall(fold(text))
 
 
@@ -83,7 +86,6 @@ _ENGLISH_MONTHS = {
     "may": "mai", "june": "juin", "july": "juillet", "august": "aout", "september": "septembre",
     "october": "octobre", "november": "novembre", "december": "decembre",
 }
-_ACRONYM = re.compile(r"\b(?:[^\W\d_] ?\.){2,}(?!\w)")
 
 
 @lru_cache(maxsize=65536)
@@ -95,7 +97,6 @@ def stem(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Stems of the content words (no stopwords, no single letters) in order of appearance;
     acronyms are one word (``U.R.S.S.`` → ``urss``), English months French."""
-    text = _ACRONYM.sub(lambda m: re.sub(r"[\s.]", "", m.group(0)) + " ", text)
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
 
@@ -127,11 +128,24 @@ _TRANSLITERATION = (("tch", "ch"), ("sh", "ch"), ("zh", "j"), ("dj", "j"), ("kh"
                     ("ou", "u"), ("y", "i"), ("w", "v"), ("ff", "f"), ("ss", "s"))
 
 
+# English names of places that the French text spells its own way (folded).
+EXONYMS = {
+    "moscow": "moscou", "mexico": "mexique", "norway": "norvege", "germany": "allemagne",
+    "spain": "espagne", "russia": "russie", "china": "chine", "turkey": "turquie",
+    "london": "londres", "switzerland": "suisse", "swiss": "suisse", "belgium": "belgique",
+    "netherlands": "hollande", "japan": "japon", "austria": "autriche", "poland": "pologne",
+    "england": "angleterre", "britain": "angleterre", "czechoslovakia": "tchecoslovaquie",
+    "brussels": "bruxelles", "geneva": "geneve", "vienna": "vienne", "warsaw": "varsovie",
+    "barcelona": "barcelone", "ussr": "urss", "soviet": "sovietique", "lenin": "lenine",
+}
+
+
 @lru_cache(maxsize=65536)
 def name_key(word: str) -> str:
     """A spelling-tolerant key for a folded name, so that the French and English
     transliterations of Russian names meet: Boukharine/Bukharin, Vorochilov/Voroshilov,
-    Kouïbychev/Kuibyshev, Ordjonikidzé/Ordzhonikidze, Trotski/Trotsky."""
+    Kouïbychev/Kuibyshev, Ordjonikidzé/Ordzhonikidze, Trotski/Trotsky, Moscow/Moscou."""
+    word = EXONYMS.get(word, word)
     for a, b in _TRANSLITERATION:
         word = word.replace(a, b)
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
