@@ -121,6 +121,8 @@ def test_refusal_and_unverified_rendering():
                         citations=(citation,))
     assert "no citation in this answer could be verified" in to_text(unverified)
     assert "⚠ unverified" in to_markdown(unverified)
+    uncited = unverified.model_copy(update={"citations": (), "text": "Il les a vendues."})
+    assert "this answer cites no source" in to_text(uncited)
     refused = Answer(question="q", standalone_question="q", language="fr", refused=True,
                      text="Le corpus ne contient pas de réponse à cette question.",
                      see_also=(citation,), notices=("Recherche limitée : after 1938-02-01",))

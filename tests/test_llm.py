@@ -101,3 +101,5 @@ def test_llamacpp_smollm2_end_to_end(settings, retriever, corpus):
     assert numbers <= {c.n for c in final.citations}
     if final.citations and not final.verified:
         assert "no citation in this answer could be verified" in to_text(final)
+    if not final.citations and not final.refused:
+        assert "this answer cites no source" in to_text(final)

@@ -14,6 +14,10 @@ NOTHING_VERIFIED = {
     "fr": "Attention : aucune citation de cette réponse n'a pu être vérifiée dans les sources.",
     "en": "Warning: no citation in this answer could be verified against the sources.",
 }
+NO_CITATION = {
+    "fr": "Attention : cette réponse ne cite aucune source ; rien n'en a été vérifié.",
+    "en": "Warning: this answer cites no source; nothing in it was verified.",
+}
 TRUNCATED = {
     "fr": "Question tronquée à {n} caractères.",
     "en": "Question truncated to {n} characters.",

@@ -7,7 +7,14 @@ input where it renders them.
 from __future__ import annotations
 
 from assistant.answer.citations import format_date, format_pages, short_name
-from assistant.answer.phrases import NOTHING_VERIFIED, SEE_ALSO, SOURCES, UNVERIFIED, VERIFIED
+from assistant.answer.phrases import (
+    NO_CITATION,
+    NOTHING_VERIFIED,
+    SEE_ALSO,
+    SOURCES,
+    UNVERIFIED,
+    VERIFIED,
+)
 from assistant.types import Answer, Citation
 
 _QUOTE_CHARS = 300
@@ -38,11 +45,20 @@ def _status(citation: Citation, language: str) -> str:
     return (VERIFIED if citation.verified else UNVERIFIED)[language]
 
 
+def warning(answer: Answer) -> str | None:
+    """What a reader must know before trusting the answer, if anything."""
+    if answer.refused:
+        return None
+    if not answer.citations:
+        return NO_CITATION[answer.language]
+    return None if answer.verified else NOTHING_VERIFIED[answer.language]
+
+
 def to_markdown(answer: Answer) -> str:
     lang = answer.language
     lines = [answer.text.strip()]
-    if answer.citations and not answer.verified:
-        lines += ["", f"> ⚠ {NOTHING_VERIFIED[lang]}"]
+    if warning(answer):
+        lines += ["", f"> ⚠ {warning(answer)}"]
     if answer.citations:
         lines += ["", f"**{SOURCES[lang]}**", ""]
         for c in answer.citations:
@@ -64,8 +80,8 @@ def to_markdown(answer: Answer) -> str:
 def to_text(answer: Answer, *, quotes: bool = True) -> str:
     lang = answer.language
     lines = [answer.text.strip()]
-    if answer.citations and not answer.verified:
-        lines += ["", NOTHING_VERIFIED[lang]]
+    if warning(answer):
+        lines += ["", warning(answer)]
     if answer.citations:
         lines += ["", f"{SOURCES[lang]}:"]
         lines += citations_text(answer.citations, lang, quotes=quotes)

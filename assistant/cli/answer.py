@@ -44,7 +44,7 @@ def _print_streaming(services, question: str, history, **options):
         sys.stdout.write("\n")
     rendered = to_text(final)
     if printed and final.text.strip() == printed.strip():
-        rendered = rendered[len(final.text.strip()):].lstrip("\n")
+        rendered = "\n" + rendered[len(final.text.strip()):].lstrip("\n")
     elif printed:
         typer.echo("—" * 20 + " (citations checked and renumbered)")
     typer.echo(rendered.rstrip())
