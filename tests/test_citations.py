@@ -217,3 +217,14 @@ def test_quotation_holding_unbalanced_ocr_quotation_marks():
     assert citation.quote.endswith("héros du travail")
     (wrong,) = postprocess(text, sources, quotes=["Le mouvement fut lancé par Staline."]).citations
     assert not wrong.verified
+
+
+def test_stray_ocr_quotation_mark_does_not_hide_markers():
+    first = "En réponse à la lettre du 31 août 1936, il envoya ces lignes : « Au camarade Boukharine."
+    second = "Je trouve la réponse excellente... ». Le 7 décembre 1936, il écrivit à Staline."
+    sources = [hit(first, 1, footnote=1), hit(second, 2, footnote=1)]
+    text = f"La note 1 précise : « {first} » [1]\n\nLa note 1 précise : « {second} » [2]"
+    cited = postprocess(text, sources, quotes=[first, second])
+    assert cited.text == text
+    assert [(c.n, c.unit_id, c.verified) for c in cited.citations] == [
+        (1, sources[0].chunk.id, True), (2, sources[1].chunk.id, True)]

@@ -41,9 +41,11 @@ class Check:
     quote: str  # the source's own text that supports the claim ("" when nothing matched)
 
 
-def parse_markers(text: str) -> list[Marker]:
-    """``[n]`` / ``[n, m]`` markers outside quoted passages («…»), in order."""
-    quoted = _quoted_spans(text)
+def parse_markers(text: str, *, inside_quotes: bool = False) -> list[Marker]:
+    """``[n]`` / ``[n, m]`` markers in order, outside quoted passages («…») unless
+    ``inside_quotes`` (an answerer that only writes markers after its quotations: a stray
+    OCR « in a quotation must not hide the markers that follow)."""
+    quoted = [] if inside_quotes else _quoted_spans(text)
     markers = []
     for match in _MARKER.finditer(text):
         if any(a <= match.start() < b for a, b in quoted):
@@ -196,9 +198,11 @@ def postprocess(
     answerer that knows what it quoted) replace parsing the quotation marks, which OCR text
     inside a quotation can unbalance; they are still checked against the source.
     """
-    markers = parse_markers(text)
-    segments = _claim_segments(text, markers)
+    markers = parse_markers(text, inside_quotes=quotes is not None)
     explicit = quotes is not None and len(quotes) == len(markers)
+    if quotes is not None and not explicit:
+        markers = parse_markers(text)
+    segments = _claim_segments(text, markers)
     renumber: dict[int, int] = {}
     checks: dict[int, list[Check]] = {}
     pieces: list[str] = []

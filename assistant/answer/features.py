@@ -215,7 +215,10 @@ def score_features(question: Question, candidates: list[Candidate], sources: Seq
         found = sum(weights[t] for t in inside) + AROUND * sum(weights[t] for t in outside)
         c.lexical = found / total if total else 0.0
         context = around[c.source]
-        c.names = _share(question.names, c.words | context.people, context.words, name_weights)
+        # In a letter's text the author and the addressee are who "I" and "you" are; an
+        # editor's note is about someone else.
+        people = context.people if sources[c.source].chunk.type == "text" else set()
+        c.names = _share(question.names, c.words | people, context.words, name_weights)
         c.years = _share(question.years, c.words, context.words)
         d = dense[c.source]
         # Within UNIT_SPAN of the best unit's similarity: e5's scores are close together.
