@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import tempfile
 import time
@@ -71,12 +70,12 @@ def replicate(corpus: Corpus, scale: int) -> Corpus:
     return corpus.model_copy(update={"documents": tuple(copies)})
 
 
-def fit_exponent(scales: list[float], values: list[float]) -> float:
-    """b in value ≈ a · scale^b, least squares on log-log."""
+def fit_exponent(scales: list[float], values: list[float]) -> float | None:
+    """b in value ≈ a · scale^b, least squares on log-log (None under two points)."""
     if len(scales) < 2:
-        return float("nan")
+        return None
     slope, _ = np.polyfit(np.log(scales), np.log(values), 1)
-    return float(slope)
+    return round(float(slope), 3)
 
 
 def time_queries(retriever, queries: list[str], *, mode: str = "hybrid",
@@ -96,14 +95,29 @@ def time_queries(retriever, queries: list[str], *, mode: str = "hybrid",
 
 def growth(corpus: Corpus, base: Settings, embedder, *, scales: list[int], queries: list[str],
            root: Path, built: dict[int, tuple[Settings, float]] | None = None,
-           log=print) -> list[dict]:
-    """One row per scale. ``built`` gives, for a scale already built cold elsewhere in the
-    same run (the 1× index of run_all.py), its settings and build seconds."""
+           budget_s: float | None = None, log=print) -> tuple[list[dict], list[dict]]:
+    """(measured rows, skipped rows), one per scale. ``built`` gives, for a scale already
+    built cold elsewhere in the same run (the 1× index of run_all.py), its settings and build
+    seconds. With ``budget_s``, a scale whose build would take the growth study past that
+    many seconds (predicted linearly from the previous scale) is skipped, and so are the
+    larger ones: they are listed as skipped, never filled in."""
     from assistant.index_store import build_index, read_manifest
     from assistant.retrieve import load_retriever
 
-    rows = []
+    rows: list[dict] = []
+    skipped: list[dict] = []
+    started_all = time.perf_counter()
     for scale in scales:
+        if rows and budget_s is not None and not (built and scale in built):
+            predicted = rows[-1]["build_s"] * scale / rows[-1]["scale"]
+            spent = time.perf_counter() - started_all
+            if skipped or spent + predicted > budget_s:
+                skipped.append({"scale": scale, "predicted_build_s": round(predicted, 1),
+                                "reason": f"over the growth budget of {budget_s:.0f} s "
+                                          f"({spent:.0f} s spent)"})
+                log(f"  {scale}×: skipped, its build would take ~{predicted:.0f} s and the "
+                    f"study has {budget_s - spent:.0f} s of its {budget_s:.0f} s budget left")
+                continue
         bigger = replicate(corpus, scale)
         if built and scale in built:
             settings, build_s = built[scale]
@@ -128,7 +142,7 @@ def growth(corpus: Corpus, base: Settings, embedder, *, scales: list[int], queri
             f"{row['query_ms_p50']:.1f} ms (p95 {row['query_ms_p95']:.1f}), search without the "
             f"query embedding p50 {row['search_ms_p50']:.2f} ms")
         del retriever
-    return rows
+    return rows, skipped
 
 
 def _like_units(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -267,7 +281,8 @@ def check_faiss_settings(corpus: Corpus, base: Settings, embedder, root: Path,
 
 def run(*, scales: list[int], queries: int, root: Path, base: Settings | None = None,
         embedder=None, corpus: Corpus | None = None, crossover: bool = True,
-        built: dict[int, tuple[Settings, float]] | None = None, log=print) -> dict:
+        built: dict[int, tuple[Settings, float]] | None = None, budget_s: float | None = None,
+        log=print) -> dict:
     from assistant.corpus import load_corpus
     from assistant.embedding import load_embedder
 
@@ -277,20 +292,20 @@ def run(*, scales: list[int], queries: int, root: Path, base: Settings | None = 
     pool = eval_questions(base.eval.questions)
     chosen = [pool[i % len(pool)] for i in range(queries)]
     log(f"growth: scales {scales}, {queries} hybrid queries per scale")
-    rows = growth(corpus, base, embedder, scales=scales, queries=chosen, root=root, built=built,
-                  log=log)
+    rows, skipped = growth(corpus, base, embedder, scales=scales, queries=chosen, root=root,
+                           built=built, budget_s=budget_s, log=log)
     result = {
         "growth": rows,
-        "build_exponent": round(fit_exponent([r["scale"] for r in rows],
-                                             [r["build_s"] for r in rows]), 3),
-        "query_exponent": round(fit_exponent([r["scale"] for r in rows],
-                                             [r["query_ms_p50"] for r in rows]), 3),
-        "search_exponent": round(fit_exponent([r["scale"] for r in rows],
-                                              [r["search_ms_p50"] for r in rows]), 3),
+        "growth_skipped": skipped,
+        "build_exponent": fit_exponent([r["scale"] for r in rows], [r["build_s"] for r in rows]),
+        "query_exponent": fit_exponent([r["scale"] for r in rows],
+                                       [r["query_ms_p50"] for r in rows]),
+        "search_exponent": fit_exponent([r["scale"] for r in rows],
+                                        [r["search_ms_p50"] for r in rows]),
     }
-    log(f"  fitted exponents: build ∝ scale^{result['build_exponent']:.2f}, hybrid query ∝ "
-        f"scale^{result['query_exponent']:.2f} (search without the query embedding ∝ "
-        f"scale^{result['search_exponent']:.2f})")
+    log(f"  fitted exponents: build ∝ scale^{result['build_exponent']}, hybrid query ∝ "
+        f"scale^{result['query_exponent']} (search without the query embedding ∝ "
+        f"scale^{result['search_exponent']})")
     if crossover:
         import faiss
 
@@ -319,15 +334,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,2,4,8", help="Comma-separated corpus multiples.")
     parser.add_argument("--queries", type=int, default=40, help="Queries timed per scale.")
     parser.add_argument("--no-crossover", action="store_true", help="Skip the FAISS study.")
+    parser.add_argument("--budget", type=float, help="Seconds the builds may take in all; "
+                        "larger scales that would not fit are skipped (and listed).")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     args = parser.parse_args(argv)
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp:
         result = run(scales=scales, queries=args.queries, root=Path(tmp),
-                     crossover=not args.no_crossover)
+                     crossover=not args.no_crossover, budget_s=args.budget)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    return 0 if all(math.isfinite(r["build_s"]) for r in result["growth"]) else 1
+    return 0 if result["growth"] else 1
 
 
 if __name__ == "__main__":
