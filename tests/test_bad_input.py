@@ -169,6 +169,17 @@ def test_cli_reversed_range_is_one_line(cli):
     assert "reversed" in _one_line_error(status, err)
 
 
+def test_cli_missing_index_repair_command_keeps_the_index_dir(tmp_path, monkeypatch, capsys):
+    from assistant import cli as cli_module
+
+    folder = tmp_path / "elsewhere"
+    monkeypatch.setattr(sys, "argv", ["assistant", "--index-dir", str(folder), "search", "x"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    line = _one_line_error(exit_.value.code, capsys.readouterr().err)
+    assert f"python -m assistant --index-dir {folder} index build" in line
+
+
 @pytest.mark.slow
 def test_real_cli_process_with_a_long_dirty_question(built_index):
     """The real ``python -m assistant ask`` (its own process, loading the index itself)."""

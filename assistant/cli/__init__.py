@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from assistant.config import Settings, get_settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IndexMismatchError, IndexMissingError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -23,6 +23,7 @@ app = typer.Typer(
     help="Research assistant over the letters of Boukharine and Trotsky (1925-1938).",
 )
 err_console = Console(stderr=True)
+REBUILD_COMMAND = "python -m assistant index build"
 
 
 @app.callback()
@@ -60,13 +61,34 @@ def _register() -> None:
     app.command("serve")(serve.serve)
 
 
+def message_of(error: AssistantError, argv: list[str]) -> str:
+    """The error as the user should read it: an index repair command keeps their --index-dir."""
+    message = str(error)
+    if isinstance(error, IndexMissingError | IndexMismatchError):
+        folder = _option_value(argv, "--index-dir")
+        if folder is not None:
+            message = message.replace(
+                REBUILD_COMMAND, f"python -m assistant --index-dir {folder} index build")
+    return message
+
+
+def _option_value(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1:]
+    return None
+
+
 def main() -> None:
     _register()
     try:
         app()
     except AssistantError as error:
         # One line whatever the terminal's width (scripts and tests read it as one line).
-        err_console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]Error:[/] {message_of(error, sys.argv[1:])}",
+                          highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli.options import After, Before, Correspondent, File, Kind, Llm, filters_of
 from assistant.errors import AssistantError
 
 HISTORY_TURNS = 6  # answers kept as the conversation's history in `chat`
@@ -55,33 +56,20 @@ def ask(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="The question, in French or English.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer object as JSON.")] = False,
-    llm: Annotated[
-        str | None,
-        typer.Option(help="Answer with a chat model: llamacpp:<path.gguf> or openai:<model>."),
-    ] = None,
-    after: Annotated[
-        str | None, typer.Option(help="Only documents dated on/after (YYYY-MM-DD, YYYY-MM).")
-    ] = None,
-    before: Annotated[
-        str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD, YYYY-MM).")
-    ] = None,
-    correspondent: Annotated[
-        str | None, typer.Option(help="Sender or recipient (part of the name, any accents).")
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Document kind: letter, article, declaration, telegram…")
-    ] = None,
-    file: Annotated[str | None, typer.Option(help="Corpus file name (or its number, 004).")] = None,
+    llm: Llm = None,
+    after: After = None,
+    before: Before = None,
+    correspondent: Correspondent = None,
+    kind: Kind = None,
+    file: File = None,
     k: Annotated[int | None, typer.Option("-k", "--k", help="Passages retrieved.")] = None,
 ) -> None:
     """Answer a question from the letters: quoted passages, each cited to its document and
     footnote, then the numbered citations (or an honest refusal)."""
     from assistant.chain import check_question
-    from assistant.types import SearchFilters
-
     check_question(question)  # before loading anything
-    filters = SearchFilters(after=after, before=before, correspondent=correspondent, kind=kind,
-                            file=file)
+    filters = filters_of(after=after, before=before, correspondent=correspondent, kind=kind,
+                         file=file)
     services = _services(ctx, llm)
     options = {"filters": None if filters.is_empty() else filters, "k": k}
     if as_json:
@@ -93,10 +81,7 @@ def ask(
 
 def chat(
     ctx: typer.Context,
-    llm: Annotated[
-        str | None,
-        typer.Option(help="Answer with a chat model: llamacpp:<path.gguf> or openai:<model>."),
-    ] = None,
+    llm: Llm = None,
 ) -> None:
     """A conversation in the terminal: follow-up questions understand the previous ones.
     /new starts over, /sources shows the last citations, /quit (or Ctrl+D) leaves."""

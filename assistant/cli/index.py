@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant.cli.options import After, Before, Correspondent, File, Kind, filters_of
 from assistant.config import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Build and inspect the search index.")
@@ -124,19 +125,11 @@ def search(
     mode: Annotated[
         str | None, typer.Option(help="hybrid (default), dense or bm25.")
     ] = None,
-    after: Annotated[
-        str | None, typer.Option(help="Only documents dated on/after (YYYY-MM-DD, YYYY-MM).")
-    ] = None,
-    before: Annotated[
-        str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD, YYYY-MM).")
-    ] = None,
-    correspondent: Annotated[
-        str | None, typer.Option(help="Sender or recipient (part of the name, any accents).")
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="Document kind: letter, article, declaration, telegram…")
-    ] = None,
-    file: Annotated[str | None, typer.Option(help="Corpus file name (or its number, 004).")] = None,
+    after: After = None,
+    before: Before = None,
+    correspondent: Correspondent = None,
+    kind: Kind = None,
+    file: File = None,
     footnotes_only: Annotated[
         bool, typer.Option("--footnotes-only", help="Only editorial footnotes.")
     ] = False,
@@ -151,13 +144,11 @@ def search(
     from assistant.cli import settings_of
     from assistant.errors import FilterError
     from assistant.retrieve import MODES, load_retriever
-    from assistant.types import SearchFilters
-
     if footnotes_only and text_only:
         raise FilterError("--footnotes-only and --text-only exclude each other; choose one")
     if mode is not None and mode not in MODES:
         raise FilterError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
-    filters = SearchFilters(
+    filters = filters_of(
         after=after, before=before, correspondent=correspondent, kind=kind, file=file,
         unit_type="footnote" if footnotes_only else "text" if text_only else None,
     )
