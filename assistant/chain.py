@@ -97,10 +97,13 @@ def condense_step(state: State, settings: Settings, llm) -> State:
 
 
 def retrieve_step(state: State, settings: Settings, retriever) -> State:
-    # `k` is how many passages the answerer reads; at least retrieval.k are retrieved.
-    sources = max(state["k"] or settings.answer.sources, 1)
+    # `k` is how many passages are retrieved (retrieval.k unless given); the answerer reads
+    # the first `answer.sources` of them, so a larger k (the evaluation's 10) changes what is
+    # ranked and shown, never what the answer is built from.
+    retrieved = state["k"] or settings.retrieval.k
+    sources = max(min(retrieved, settings.answer.sources), 1)
     filters: SearchFilters | None = state["filters"]
-    hits = retriever.search(state["standalone"], k=max(sources, settings.retrieval.k),
+    hits = retriever.search(state["standalone"], k=max(sources, retrieved),
                             mode=state["search_mode"], filters=filters)
     state["hits"] = list(hits)
     state["sources"] = list(hits[:sources])

@@ -125,6 +125,21 @@ def test_extractive_answer_quotes_and_cites_without_llm(fake_retriever):
     assert "musée" in answer.text and answer.text.count("«") == answer.text.count("»")
 
 
+def test_k_widens_what_is_retrieved_never_what_the_answer_reads():
+    """The evaluation retrieves 10 units for its ranking metrics; the answer must still be the
+    one users get, built from the first `answer.sources` (a smaller k narrows both)."""
+    sources = SETTINGS.answer.sources
+    retriever = FakeRetriever([unit(1, ARCHIVES)] * (sources + 4)
+                              + [unit(99, "Le musée des archives conservera mieux ces choses.")])
+    wide = chain.ask("Où les archives seraient-elles mieux conservées ?", retriever=retriever,
+                     settings=SETTINGS, k=sources + 5)
+    assert len(wide.hits) == sources + 5
+    assert all(c.line_start != 790 + 99 for c in wide.citations)  # the 11th unit is not read
+    narrow = chain.ask("Où les archives seraient-elles mieux conservées ?", retriever=retriever,
+                       settings=SETTINGS, k=2)
+    assert len(narrow.hits) == 2
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t ", "?!… ;", "\u200b\u200d"])
 def test_empty_questions_are_refused_with_a_clear_error(fake_retriever, question):
     with pytest.raises(QuestionError, match="question"):
