@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer.asks import contradictions
 from assistant.answer.compose import compose
 from assistant.answer.features import (
     Around,
@@ -35,6 +36,7 @@ __all__ = ["Draft", "TermStats", "answer", "term_stats"]
 KEEP_RATIO = 0.7  # further sentences must score at least this share of the best one
 DUPLICATE_OVERLAP = 0.6  # word-set overlap above which two sentences say the same thing
 MISSING_ANSWER_TYPE = 0.5  # evidence kept when a "when?"/"how many?" sentence has no date/number
+CONTRADICTED = 0.1  # evidence kept when the sources plainly lack what is asked (asks.py)
 _ANAPHORIC_STARTS = ("il ", "elle ", "ils ", "elles ", "cela ", "ce ", "cette ", "ces ",
                      "he ", "she ", "they ", "this ", "it ")
 
@@ -139,6 +141,8 @@ def answer(
     best = max(candidates, key=lambda c: c.score)
     evidence = evidence_of(best, parsed, language=language,
                            found=found_anywhere(parsed, candidates, sources))
+    if contradictions(parsed, candidates, sources, stats, language):
+        evidence = round(evidence * CONTRADICTED, 4)
     if evidence < refusal_threshold:
         closest: dict[int, str] = {}
         for c in sorted(candidates, key=lambda c: -c.score):

@@ -61,6 +61,7 @@ class TermStats:
 
     units: int
     df: Counter = field(default_factory=Counter)
+    _by_prefix: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_chunks(cls, chunks: Sequence[Chunk]) -> TermStats:
@@ -72,6 +73,17 @@ class TermStats:
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
         return math.log(1 + (self.units - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        """The corpus uses this stem or a close relative of it ("assassinated"/"assassinat")."""
+        if term in self.df:
+            return True
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[str]] = {}
+            for known in self.df:
+                by_prefix.setdefault(known[:5], []).append(known)
+            self._by_prefix = by_prefix
+        return any(related(term, known) for known in self._by_prefix.get(term[:5], ()))
 
 
 _STATS: dict[int, TermStats] = {}
@@ -121,9 +133,9 @@ class Candidate:
     score: float = 0.0
 
 
-_WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis quand|when|"
+WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis quand|when|"
                          r"what (date|year)|which (date|year)|in what year|since when)\b")
-_WANTS_NUMBER = re.compile(r"\b(combien|quel (prix|montant|age)|quelle somme|how (many|much|old)|"
+WANTS_NUMBER = re.compile(r"\b(combien|quel (prix|montant|age)|quelle somme|how (many|much|old)|"
                            r"what (price|sum|amount))\b")
 _DATE_WORDS = re.compile(r"\b(1[89]\d\d|janvier|fevrier|mars|avril|mai|juin|juillet|aout|"
                          r"septembre|octobre|novembre|decembre|lendemain|veille)\b")
@@ -145,8 +157,8 @@ class Question:
         names = {name_key(n): stem(n) for n in reversed(proper_names(text))}
         names = dict(reversed(names.items()))
         folded = fold(text)
-        wants = ("date" if _WANTS_DATE.search(folded)
-                 else "number" if _WANTS_NUMBER.search(folded) else None)
+        wants = ("date" if WANTS_DATE.search(folded)
+                 else "number" if WANTS_NUMBER.search(folded) else None)
         return cls(text, tuple(dict.fromkeys(content_terms(text))), tuple(names),
                    tuple(years(text)), wants, tuple(names.values()))
 

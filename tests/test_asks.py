@@ -1,0 +1,86 @@
+"""What a question asks for, and the plain signs that the sources read do not hold it
+(table-driven on hand-made sources; the refusals on the real index are in test_extractive
+and the evaluation gate)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.asks import Asks, contradictions
+from assistant.answer.features import Question, TermStats, candidates_of
+from assistant.types import Chunk, Hit
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Quel est le titre du livre antifasciste ?", Asks(attribute="titre", complement="livre")),
+    ("Combien de voix Marceau Pivert a-t-il obtenues ?", Asks(attribute="voix")),
+    ("Combien d'habitants comptait Coyoacán ?", Asks(attribute="habitants")),
+    ("Quel prix Harvard a-t-elle payé ?", Asks(attribute="prix")),
+    ("What was the verdict of the Swiss trial?", Asks(attribute="verdict")),
+    ("How many votes did the SWP get?", Asks(attribute="votes")),
+    # adjectives come first in English: "what suspicious incident" names no attribute
+    ("What suspicious incident made Trotsky leave?", Asks()),
+    # generic attributes and names are not judged
+    ("À quelle date l'Anschluss a-t-il été proclamé ?", Asks()),
+    ("Quel numéro de Partisan Review Trotsky attendait-il ?", Asks(attribute="numero")),
+    ("Comment s'appelait la première femme de Trotsky ?", Asks(ordinal=(1, "femm"))),
+    ("What was his last letter about?", Asks(ordinal=(-1, "let"))),
+    ("Qu'a répondu Ordjonikidzé à la lettre ?", Asks(replier="orjonikidz")),
+    ("Comment Trotsky répondit-il ?", Asks(replier="trotski")),
+    ("What did Voroshilov reply to Bukharin?", Asks(replier="vorochilov")),
+    ("Qui était Benjamin Stolberg ?", Asks()),
+])
+def test_what_a_question_asks(question, expected):
+    assert Asks.of(question) == expected
+
+
+def unit(n: int, text: str, *, sender: str = "L. Trotsky", footnote: int | None = None) -> Hit:
+    chunk = Chunk(
+        id=f"004-009:t{n}", doc_id="004-009", file="004_7eda2118eecd96f1.txt",
+        type="footnote" if footnote else "text", text=text, header="", embed_text=text,
+        line_start=10 * n, line_end=10 * n + 5, pages=(40,), footnote=footnote,
+        title="Lettre", date="1938-01-10", sender=sender, recipient="J. Frankel",
+        doc_kind="letter",
+    )
+    return Hit(chunk=chunk, score=1.0 / n, rank=n)
+
+
+SEDOVA = "Natalia I. Sedova (1882-1962) était la seconde femme de Trotsky, la mère de ses fils."
+BOOK = "Je t'envoie le livre antifasciste, du moins la partie achevée, avec cette lettre."
+SALE = "Il propose 500 dollars pour tout droit sur le condensé de Marx."
+TROTSKY_ON_ARCHIVES = "Je vous remercie de votre proposition généreuse sur les archives."
+KIROV = "Kirov fut assassiné à Léningrad le 1er décembre 1934 par Nikolaiev."
+
+
+@pytest.mark.parametrize(("question", "language", "texts", "sender", "signs"), [
+    # the asked attribute is in no source: a title is asked, the letter only names "le livre"
+    ("Quel est le titre du livre antifasciste ?", "fr", [BOOK], "N. Boukharine",
+     ["nothing on 'titre'"]),
+    ("Quel livre Boukharine envoya-t-il ?", "fr", [BOOK], "N. Boukharine", []),
+    # a price is found as an amount of money even where the word "prix" is absent
+    ("À quel prix Longmans proposait-il le condensé ?", "fr", [SALE], "L. Trotsky", []),
+    ("Quel prix Harvard a-t-elle payé pour les archives ?", "fr", [BOOK], "L. Trotsky",
+     ["nothing on 'prix'", "nothing on 'prix pay archiv'"]),
+    # an ordinal the sources contradict
+    ("Comment s'appelait la première femme de Trotsky ?", "fr", [SEDOVA], "L. Trotsky",
+     ["another ordinal"]),
+    ("Quelle était la seconde femme de Trotsky ?", "fr", [SEDOVA], "L. Trotsky", []),
+    # a reply by someone who wrote nothing here and is never said to reply
+    ("Qu'a répondu Ordjonikidzé à la lettre de Boukharine ?", "fr", [BOOK], "N. Boukharine",
+     ["no reply"]),
+    ("Comment Trotsky répondit-il à Frankel ?", "fr", [TROTSKY_ON_ARCHIVES], "L. Trotsky", []),
+    # "when?" about an event no source mentions; an English cognate is judged
+    ("When was Trotsky assassinated in Mexico?", "en", [SEDOVA], "L. Trotsky",
+     ["nothing on 'assassinated'"]),
+    ("When was Kirov assassinated?", "en", [KIROV], "L. Trotsky", []),
+    # an English word with no French relative cannot be judged: no sign
+    ("When was Bukharin's flat searched?", "en", [SEDOVA], "L. Trotsky", []),
+    # the date is one part of a compound question: its other words are not the event
+    ("Which speech troubled Trotsky, and when was it given?", "en", [SEDOVA], "L. Trotsky", []),
+])
+def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts, sender, signs):
+    hits = [unit(i, text, sender=sender) for i, text in enumerate(texts, start=1)]
+    stats = TermStats.from_chunks([h.chunk for h in hits]
+                                  + [unit(9, KIROV).chunk, unit(9, "assassinat").chunk])
+    parsed = Question.parse(question)
+    assert contradictions(parsed, candidates_of(hits), hits, stats, language) == signs
