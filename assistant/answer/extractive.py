@@ -33,7 +33,7 @@ from assistant.types import Hit
 
 __all__ = ["Draft", "TermStats", "answer", "term_stats"]
 
-KEEP_RATIO = 0.7  # further sentences must score at least this share of the best one
+KEEP_RATIO = 0.6  # further sentences must score at least this share of the best one
 DUPLICATE_OVERLAP = 0.6  # word-set overlap above which two sentences say the same thing
 MISSING_ANSWER_TYPE = 0.5  # evidence kept when a "when?"/"how many?" sentence has no date/number
 CONTRADICTED = 0.1  # evidence kept when the sources plainly lack what is asked (asks.py)

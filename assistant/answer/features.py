@@ -50,6 +50,7 @@ class Weights:
     unit: float = 0.2
     rank: float = 0.1
     dense: float = 0.3
+    typed: float = 0.2  # holds the date or number a "when?"/"how many?" question asks for
 
 
 WEIGHTS = Weights()
@@ -130,6 +131,7 @@ class Candidate:
     unit: float = 0.0
     rank: float = 0.0
     dense: float | None = None
+    typed: float = 0.0
     score: float = 0.0
 
 
@@ -239,6 +241,7 @@ def score_features(question: Question, candidates: list[Candidate], sources: Seq
             c.lexical *= SOURCE_NOTE
             c.names *= SOURCE_NOTE
         c.rank = 1.0 / (1.0 + 0.25 * c.source)
+        c.typed = 1.0 if question.wants and has_answer_type(question, c.text) else 0.0
 
 
 _SOURCE_NOTE = re.compile(r"\b(tradu\w*|permission|houghton|original|paru|publie|archives? "
@@ -267,7 +270,8 @@ def _share(wanted: Sequence[str], inside: set[str], around: set[str],
 def combine(candidates: list[Candidate], weights: Weights = WEIGHTS) -> None:
     for c in candidates:
         c.score = (weights.terms * c.lexical + weights.names * c.names + weights.years * c.years
-                   + weights.unit * c.unit + weights.rank * c.rank)
+                   + weights.unit * c.unit + weights.rank * c.rank
+                   + weights.typed * c.typed)
 
 
 class SentenceVectors:
