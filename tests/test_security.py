@@ -8,7 +8,6 @@ does, and attacked over HTTP with raw request paths (no client-side normalisatio
 from __future__ import annotations
 
 import http.client
-import socket
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,10 @@ from pydantic import SecretStr
 
 from assistant.config import PROJECT_ROOT, Settings
 
+from support import free_port
+
 pytestmark = pytest.mark.slow
 PASSWD_LINE = "root:x:0:"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _on_free_port(settings: Settings, **ui) -> Settings:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,14 +17,10 @@ from assistant.ui import create_app, launch
 from assistant.ui.handlers import INDEX_COMMAND, Backend, Handlers, status_html
 from assistant.ui.serve import auth_of
 
+from support import free_port
+
 pytestmark = pytest.mark.slow
 STOLBERG = "Qui était Benjamin Stolberg ?"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def settings_on_free_port(settings):

@@ -57,6 +57,11 @@ class DateInfo:
     inferred: bool
     raw: str
 
+    def fields(self) -> dict:
+        """The Document fields this date fills."""
+        return {"date": self.date, "date_raw": self.raw, "date_precision": self.precision,
+                "date_inferred": self.inferred}
+
 
 def fold(text: str) -> str:
     """Lower-case without accents: ``Février`` → ``fevrier``."""

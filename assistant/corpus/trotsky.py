@@ -77,10 +77,9 @@ def parse_volume(
     problems: list[CorpusProblem] = []
     documents = []
     default_year = _default_year(lines, [s.date_line for s in sections if s.date_line], period)
+    context = _Volume(lines, file_name, vocab, volume, default_year)
     for section in sections:
-        document, section_problems = _build(
-            lines, pages, section, file_name, vocab, volume, default_year
-        )
+        document, section_problems = _build(context, pages, section)
         documents.append(document)
         problems.extend(section_problems)
     return documents, problems
@@ -179,7 +178,19 @@ def _heading_lines(lines: list[str], page: Page) -> list[int]:
     return heading
 
 
-def _build(lines, pages, section, file_name, vocab, volume, default_year):
+@dataclass(frozen=True)
+class _Volume:
+    """What every document of one volume file is built with."""
+
+    lines: list[str]
+    file_name: str
+    vocab: Vocabulary
+    volume: str
+    default_year: int | None
+
+
+def _build(context: _Volume, pages, section):
+    lines, vocab = context.lines, context.vocab
     span = _reorder(lines, pages[section.first_page : section.last_page + 1])
     title_lines, salutation_lines = _title_block(lines, span[0], section)
     skip = set(title_lines) | ({section.date_line} if section.date_line is not None else set())
@@ -211,19 +222,8 @@ def _build(lines, pages, section, file_name, vocab, volume, default_year):
     if title_marker is not None and notes:
         markers[1] = Marker(paragraph=0, offset=0, line=title_marker + 1)
     footnotes = assemble_footnotes(lines, notes, markers, vocab)
-    return _document(
-        lines,
-        section,
-        span,
-        file_name,
-        vocab,
-        volume,
-        default_year,
-        title_lines,
-        salutation_lines,
-        paragraphs,
-        footnotes,
-    ), []
+    return _document(context, section, span, (title_lines, salutation_lines), paragraphs,
+                     footnotes), []
 
 
 def _reorder(lines: list[str], span: list[Page]) -> list[Page]:
@@ -279,19 +279,11 @@ def _title_marker_line(lines: list[str], title_lines: list[int]) -> int | None:
     return None
 
 
-def _document(
-    lines,
-    section,
-    span,
-    file_name,
-    vocab,
-    volume,
-    default_year,
-    title_lines,
-    salutation_lines,
-    paragraphs,
-    footnotes,
-) -> Document:
+def _document(context: _Volume, section, span, heading: tuple[list[int], list[int]],
+              paragraphs, footnotes) -> Document:
+    lines, file_name, vocab = context.lines, context.file_name, context.vocab
+    volume, default_year = context.volume, context.default_year
+    title_lines, salutation_lines = heading
     raw_title = " ".join(lines[i].strip() for i in title_lines)
     title, _ = clean_title(raw_title, vocab)
     used = [p.line_start for p in paragraphs] + [p.line_end for p in paragraphs]
@@ -331,10 +323,7 @@ def _document(
         kind=info.kind if info else "other",
         title=title or "(sans titre)",
         title_editorial=title.startswith("["),
-        date=date.date,
-        date_raw=date.raw,
-        date_precision=date.precision,
-        date_inferred=date.inferred,
+        **date.fields(),
         sender=sender,
         recipient=(info.recipient if info else None)
         or (salutation_name(salutation) if salutation else None),
