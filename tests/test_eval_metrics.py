@@ -29,6 +29,8 @@ def cite(start: int, end: int, *, note: int | None = None, doc: str = "004-001",
 BODY = GoldItem(F, 600, None, "la question est bien claire sans cela", "004-001")
 NOTE2 = GoldItem(F, 605, 2, "Jean van Heijenoort (né en 1912) avait été", "004-001")
 OTHER = GoldItem(F, 900, None, "quelque chose dans un autre document", "004-002")
+HEADING = GoldItem(F, 4, None, "N. Boukharine à K. Vorochilov 3 septembre 1936", "004-001",
+                   heading=True)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +51,11 @@ OTHER = GoldItem(F, 900, None, "quelque chose dans un autre document", "004-002"
         (cite(599, 602), BODY, True),  # a body citation
         (cite(604, 606, note=2), NOTE2, True),  # a footnote citation
         (cite(590, 640), NOTE2, False),  # footnote gold cited as body
+        (unit(7, 37), HEADING, True),  # a text unit of the document carries its heading
+        (unit(40, 60, doc="004-002"), HEADING, False),  # another document's unit does not
+        (unit(12, 14, note=1), HEADING, False),  # a note is not the heading
+        (unit(1, 20, doc=""), HEADING, True),  # a raw (naive) chunk must span the line
+        (unit(5, 20, doc=""), HEADING, False),
     ],
 )
 def test_unit_hits(candidate, gold, expected):

@@ -133,3 +133,20 @@ def test_load_questions_raises_a_clear_error(tmp_path):
 def test_project_question_set_is_valid():
     problems = validate(PROJECT_ROOT / "eval" / "questions.jsonl", CORPUS)
     assert not [str(p) for p in problems if p.severity == "error"]
+
+
+def test_project_gold_agrees_with_the_parsed_corpus(corpus):
+    """Every gold line lies in a paragraph, a note or the heading of a parsed document."""
+    from assistant.evaluation.harness import gold_warnings
+
+    questions = load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")
+    assert gold_warnings(questions, corpus) == []
+
+
+def test_heading_gold_is_marked(corpus):
+    from assistant.evaluation.harness import DocumentLocator, gold_items
+
+    q001 = next(q for q in load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")
+                if q.id == "q001")
+    (gold,) = gold_items(q001, DocumentLocator(corpus))
+    assert gold.heading and gold.doc_id == "000-001"

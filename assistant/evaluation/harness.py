@@ -61,8 +61,16 @@ def gold_items(question: Question, locator: DocumentLocator) -> list[GoldItem]:
     items = []
     for g in question.gold:
         doc = locator.at(g.file, g.line)
-        items.append(GoldItem(g.file, g.line, g.footnote, g.quote, doc.id if doc else None))
+        heading = doc is not None and g.footnote is None and in_heading(doc, g.line)
+        items.append(GoldItem(g.file, g.line, g.footnote, g.quote, doc.id if doc else None,
+                              heading=heading))
     return items
+
+
+def in_heading(doc: Document, line: int) -> bool:
+    """The line lies before the document's first paragraph (its title, date, correspondents)."""
+    first = min((p.line_start for p in doc.paragraphs), default=None)
+    return first is not None and doc.line_start <= line < first
 
 
 def gold_warnings(questions: Sequence[Question], corpus: Corpus | None) -> list[str]:
@@ -83,6 +91,8 @@ def gold_warnings(questions: Sequence[Question], corpus: Corpus | None) -> list[
                 elif not note.line_start <= g.line <= note.line_end:
                     out.append(f"{where}: note {g.footnote} of {doc.id} spans lines "
                                f"{note.line_start}-{note.line_end}")
+            elif in_heading(doc, g.line):
+                continue  # a heading line: held by every text unit of the document
             elif not any(p.line_start <= g.line <= p.line_end for p in doc.paragraphs):
                 inside = [n.n for n in doc.footnotes if n.line_start <= g.line <= n.line_end]
                 out.append(f"{where}: body gold outside every paragraph of {doc.id}"

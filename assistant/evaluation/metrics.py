@@ -6,7 +6,10 @@ right kind of unit:
 - a footnote unit hits only the gold item of that footnote (same number, same document);
 - a text unit hits a body gold item; it hits a footnote gold item only when its text holds the
   start of the quote (a raw chunk of the file does; our body chunks, whose line span may enclose
-  notes printed at a page break, do not).
+  notes printed at a page break, do not);
+- a gold item in a document's heading (its title, date and correspondents, before the first
+  paragraph: "the letter of 3 September 1936 is to Voroshilov") is hit by any text unit of that
+  document, since every unit carries that heading (a raw chunk still needs the line in its span).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class GoldItem:
     footnote: int | None = None
     quote: str = ""
     doc_id: str | None = None
+    heading: bool = False  # the line is in its document's heading, before the first paragraph
 
 
 def _key(text: str) -> str:
@@ -66,6 +70,8 @@ def unit_hits(unit: Any, gold: GoldItem) -> bool:
         return gold.footnote is not None and unit.footnote == gold.footnote and _same_document(
             unit, gold
         )
+    if gold.heading and gold.doc_id and getattr(unit, "doc_id", None) == gold.doc_id:
+        return True
     if not _holds(unit, gold):
         return False
     if gold.footnote is None:
