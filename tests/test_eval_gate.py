@@ -1,8 +1,8 @@
 """The quality gate on the project's own question set, and the harness, report and CLI wiring.
 
-In default settings: hybrid hit@5 >= 0.85 and strictly above both bm25 and the naive LangChain
-peer; footnote_accuracy >= 0.7; refusal_recall >= 0.6. Raise these as the system improves;
-never lower them to pass. The naive index (the whole corpus in ~1000-character chunks, embedded
+In default settings: hybrid hit@5 >= 0.9 and strictly above both bm25 and the naive LangChain
+peer; footnote_accuracy >= 0.75; refusal_recall >= 0.6. Raise these as the system improves;
+never lower them to pass (raised from 0.85 and 0.7 when the set measured 0.941 and 0.776). The naive index (the whole corpus in ~1000-character chunks, embedded
 with the same model) is built once per session: its build time is printed, it is the honest
 cost of the peer.
 """
@@ -23,8 +23,8 @@ from assistant.evaluation.questions import KINDS, load_questions
 
 pytestmark = pytest.mark.slow
 
-HIT5_MIN = 0.85
-FOOTNOTE_ACCURACY_MIN = 0.7
+HIT5_MIN = 0.9
+FOOTNOTE_ACCURACY_MIN = 0.75
 REFUSAL_RECALL_MIN = 0.6
 KEYS = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10",
         "footnote_accuracy", "answer_accuracy", "citation_precision", "refusal_precision",
