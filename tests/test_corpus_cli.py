@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,6 +93,19 @@ def test_stats_table_on_the_real_corpus() -> None:
         assert column in result.output
     total = next(line for line in result.output.splitlines() if "total" in line)
     assert "107" in total  # 4 letters + 4 front matter + 98 documents + back matter
+
+
+def test_piped_stats_keep_every_cell_whole() -> None:
+    """Redirected to a file or a CI log, the table is not cut to 80 columns ("22,6…")."""
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    done = subprocess.run([sys.executable, "-m", "assistant", "corpus", "stats"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout
+    header = next(line for line in done.stdout.splitlines() if "file" in line)
+    assert "linked markers" in header and "note words" in header
+    total = next(line for line in done.stdout.splitlines() if "total" in line)
+    assert re.search(r"\(9\d\.\d%\)", total), total
 
 
 def test_stats_reports_skipped_files_and_strict_fails(messy_corpus: Path) -> None:

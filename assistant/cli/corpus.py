@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli.consoles import table_console
 from assistant.errors import CorpusError
 from assistant.types import Corpus, Document
 
@@ -94,7 +95,7 @@ def stats(ctx: typer.Context, strict: StrictOption = None) -> None:
         table.add_column(column, justify="right", footer=footer)
     for name, row in rows:
         table.add_row(name, *(f"{row[column]:,}" for column in columns))
-    console = Console()
+    console = table_console()
     console.print(table)
     if corpus.problems:
         console.print(f"{len(corpus.problems)} problem(s); skipped files are listed on stderr.")

@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli.consoles import table_console
+
 app = typer.Typer(help="Score the assistant on a question set (retrieval, citations, answers, "
                   "refusals, latency).")
-console = Console()
+console = table_console()
 err_console = Console(stderr=True)
 SHOWN = ("hit@1", "hit@5", "hit@10", "recall@5", "mrr", "ndcg@10", "footnote_accuracy",
          "answer_accuracy", "citation_precision", "refusal_precision", "refusal_recall",
