@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.citations import check_quote
 from assistant.answer.compose import clip, framing
 from assistant.answer.language import detect_language
 from assistant.answer.render import to_markdown, to_text
@@ -115,6 +116,43 @@ def test_long_sentences_are_clipped_at_a_clause():
     sentence = "Premier membre, " + "mot " * 150 + "fin."
     clipped = clip(sentence, 200)
     assert len(clipped) <= 202 and clipped.endswith(" …")
+
+
+# Note 4 of the letter to B. Wolfe of 17 January 1938 (004:2907-2913), one quotation of two
+# sentences (the second opens on "Il", so it comes with its antecedent).
+MUSTE = (
+    "Abraham Johannes Muste (1885-1967), pasteur, venu au mouvement ouvrier lors des grèves de "
+    "1918, avait été pendant une dizaine d'années directeur pédagogique du Collège ouvrier de "
+    "Brookwood, puis avait animé le Committee for Progressive Labor Action (C.P.L.A.) et "
+    "l'American Workers Party, qui avait fusionné avec la C.L.A. trotskyste pour former le "
+    "Workers Party of the United 'itates (W.P.U.S.) dont il fut secrétaire. Il avait visité "
+    "Trotsky à H0nefoss en 1936, puis, au lendemain de la conférence « de Genève », avait "
+    "retrouvé sa foi chrétienne au cours d'une visite à Notre-Dame de Paris."
+)
+
+
+@pytest.mark.parametrize(
+    ("focus", "starts", "holds", "ends"),
+    [
+        # The answer ends the quotation: its sentence is kept, after the subject.
+        ({"must": 4.0, "foi": 5.0, "chretien": 4.0, "pastorat": 6.0},
+         "Abraham Johannes Muste (1885-1967) … Il avait visité Trotsky",
+         "sa foi chrétienne au cours d'une visite à Notre-Dame de Paris.", ""),
+        # What is asked stands in the opening: the opening is kept, as without a focus.
+        ({"brookwood": 6.0}, "Abraham Johannes Muste (1885-1967), pasteur,", "Brookwood", " …"),
+        (None, "Abraham Johannes Muste (1885-1967), pasteur,", "American Workers Party", " …"),
+        # A little more further on (a common word) is not worth losing the opening for.
+        ({"brookwood": 3.0, "secretair": 0.5}, "Abraham Johannes Muste (1885-1967), pasteur,",
+         "Brookwood", "American Workers Party …"),
+    ],
+)
+def test_long_quotations_keep_the_clauses_the_question_asks_for(focus, starts, holds, ends):
+    clipped = clip(MUSTE, 450, focus)
+    assert len(clipped) <= 452
+    assert clipped.startswith(starts) and holds in clipped and clipped.endswith(ends or ".")
+    # Every piece between ellipses is verbatim source text: the quotation verifies.
+    assert all(piece.strip() in MUSTE for piece in clipped.split("…") if piece.strip())
+    assert check_quote(clipped, MUSTE).verified
 
 
 @pytest.mark.parametrize(

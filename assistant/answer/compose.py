@@ -3,13 +3,17 @@ sentences, each followed by its [n]; footnotes are introduced as the editor's.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from assistant.answer.citations import format_date, short_name
+from assistant.answer.features import covered
+from assistant.answer.textnorm import content_terms
 from assistant.types import Chunk, Hit
 
 MAX_QUOTE_CHARS = 450  # a longer sentence is cut at a clause boundary, with an ellipsis
+FOCUS_GAIN = 1.25  # clauses further on replace the opening only when they hold this much more
 
 
 class Span(Protocol):
@@ -19,14 +23,72 @@ class Span(Protocol):
     score: float
 
 
-def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    """Cut a long quotation at a clause boundary; the ellipsis marks the cut (verification
-    splits quotations at ellipses)."""
+def clip(text: str, limit: int = MAX_QUOTE_CHARS, focus: Mapping[str, float] | None = None
+         ) -> str:
+    """Cut a long quotation at clause boundaries; an ellipsis marks each cut (verification
+    splits quotations at ellipses). With ``focus`` (the question's stems and their weights:
+    idf, so that "Trotsky" counts for little), the clauses that hold most of them are kept wherever they stand (the answer to "what brought him back to
+    his faith?" may end a long note's sentence), widened to their sentence when it fits, after
+    the quotation's first clause (its subject: "Abraham Johannes Muste (1885-1967) …")."""
     if len(text) <= limit:
         return text
+    starts = [0] + [m.end() for m in _CLAUSE_BOUNDARY.finditer(text)]
+    ends = [*starts[1:], len(text)]
     cut = max(text.rfind(mark, 0, limit) for mark in (", ", "; ", " : "))
     cut = cut if cut > limit // 2 else text.rfind(" ", 0, limit)
+    first, last = _focused_clauses(text, starts, ends, limit, focus)
+    if _weight(focus, text[: ends[last]]) <= FOCUS_GAIN * _weight(focus, text[:cut]):
+        first = 0  # the opening holds about as much of the question: keep it
+    head = text[: ends[0]].strip(" ,;:")
+    if first > 0 and ends[last] - starts[first] + len(head) + 3 <= limit:
+        budget = limit - len(head) - 3  # room left beside the head
+        while first > 1 and not _opens_sentence(text, starts[first]) \
+                and ends[last] - starts[first - 1] <= budget:
+            first -= 1
+        while last + 1 < len(ends) and not _opens_sentence(text, starts[last + 1]) \
+                and ends[last + 1] - starts[first] <= budget:
+            last += 1
+        window = text[starts[first] if first > 1 else 0 : ends[last]].strip(" ,;:")
+        opening = f"{head} … " if first > 1 else ""
+        return opening + window + (" …" if ends[last] < len(text) else "")
+    if first > 0:  # the clauses asked for leave no room for the head
+        window = text[starts[first] : ends[last]].strip(" ,;:")
+        return "… " + window + (" …" if ends[last] < len(text) else "")
     return text[:cut].rstrip(",;: ") + " …"
+
+
+_CLAUSE_BOUNDARY = re.compile(r"(?<=[,;:.!?»)])\s+")
+
+
+def _covered(focus: Mapping[str, float] | None, text: str) -> set[str]:
+    return covered(tuple(focus), set(content_terms(text))) if focus else set()
+
+
+def _weight(focus: Mapping[str, float] | None, text: str) -> float:
+    return sum(focus[term] for term in _covered(focus, text)) if focus else 0.0
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return text[:start].rstrip().endswith((".", "!", "?")) and text[start : start + 1].isupper()
+
+
+def _focused_clauses(text: str, starts: list[int], ends: list[int], limit: int,
+                     focus: Mapping[str, float] | None) -> tuple[int, int]:
+    """The shortest run of clauses (first and last index), at most ``limit`` long, that covers
+    the most weight of ``focus`` stems (the earliest on a tie); (0, 0) when none holds any."""
+    coverage = [_covered(focus, text[a:b]) for a, b in zip(starts, ends, strict=True)
+                ] if focus else []
+    best, best_key = (0, 0), (0, 0)
+    for i in range(len(coverage)):
+        found: set[str] = set()
+        for j in range(i, len(ends)):
+            if ends[j] - starts[i] > limit:
+                break
+            found |= coverage[j]
+            key = (sum(focus[term] for term in found), -(ends[j] - starts[i]))
+            if key > best_key:
+                best, best_key = (i, j), key
+    return best
 
 
 def _surname(name: str | None) -> str:
@@ -90,10 +152,11 @@ def _quote(text: str, language: str) -> str:
     return f"“{text}”" if language == "en" else f"« {text} »"
 
 
-def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str
-            ) -> tuple[str, tuple[str, ...]]:
+def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str,
+            focus: Mapping[str, float] | None = None) -> tuple[str, tuple[str, ...]]:
     """Group the sentences by source (best group first, sentences in text order), frame each
-    group, quote each sentence and cite it. Returns the text and its quotations, one per
+    group, quote each sentence (a long one clipped around the ``focus`` stems, the question's)
+    and cite it. Returns the text and its quotations, one per
     [n] marker in order."""
     groups: dict[int, list[Span]] = {}
     for c in sorted(chosen, key=lambda c: -c.score):
@@ -106,7 +169,7 @@ def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str
         members = _merge_adjacent(sorted(members, key=lambda c: c.start), chunk.text)
         intro = framing(chunk, language, same_document=chunk.doc_id in seen_documents)
         seen_documents.add(chunk.doc_id)
-        texts = [clip(text) for text in members]
+        texts = [clip(text, focus=focus) for text in members]
         quoted += texts
         quotes = " … ".join(f"{_quote(text, language)} [{source + 1}]" for text in texts)
         paragraphs.append(f"{intro} {quotes}")

@@ -150,5 +150,6 @@ def answer(
         return Draft(REFUSAL[language], refused=True, evidence=evidence,
                      see_also=tuple(list(closest.items())[:3]))
     chosen = with_antecedent(select(candidates, max_sentences), candidates)
-    text, quotes = compose(chosen, sources, language)
+    focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
+    text, quotes = compose(chosen, sources, language, focus=focus)
     return Draft(text, evidence=evidence, quotes=quotes)
