@@ -19,6 +19,8 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
+from assistant.answer.textnorm import name_key
+
 # "but" (goal) and "or" (gold) are French words too; keep them.
 _ENGLISH_STOPWORDS = set(STOPWORDS_EN) - {"but", "or"} | {
     "who", "whom", "what", "which", "when", "where", "why", "how", "did", "does", "do", "has",
@@ -83,6 +85,16 @@ class LexicalIndex:
     def __init__(self, model: bm25s.BM25) -> None:
         self._model = model
         self.size = int(model.scores["num_docs"])
+        self._by_spelling: dict[str, list[str]] | None = None
+
+    def _spellings(self) -> dict[str, list[str]]:
+        """The index's terms grouped by their transliteration-tolerant key (made once)."""
+        if self._by_spelling is None:
+            groups: dict[str, list[str]] = {}
+            for term in self._model.vocab_dict:
+                groups.setdefault(name_key(term), []).append(term)
+            self._by_spelling = groups
+        return self._by_spelling
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
@@ -99,8 +111,13 @@ class LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every unit for the query (zeros when no query term is known)."""
-        terms = [term for term in _tokenize_query(query) if term in self._model.vocab_dict]
+        """BM25 score of every unit for the query (zeros when no query term is known). A
+        query term the index lacks is replaced by the index's terms that spell the same name
+        another way ("Ordzhonikidze" → ordjonikidz, "Bukharin" → boukharin)."""
+        vocabulary = self._model.vocab_dict
+        terms: list[str] = []
+        for term in _tokenize_query(query):
+            terms += [term] if term in vocabulary else self._spellings().get(name_key(term), [])
         if not terms:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(terms), dtype=np.float32)

@@ -40,6 +40,13 @@ KNOWN = [
 ]
 
 
+def test_bm25_meets_names_spelt_another_way(retriever):
+    """"Ordzhonikidze" is no term of the index; its French spelling Ordjonikidzé is."""
+    hits = retriever.search("Bukharin's letter to Ordzhonikidze", k=3, mode="bm25")
+    assert hits and hits[0].chunk.file.startswith("002"), [h.chunk.id for h in hits]
+    assert all(h.bm25_rank for h in hits)
+
+
 @pytest.mark.parametrize(("question", "expected"), KNOWN, ids=[q for q, _ in KNOWN])
 def test_known_answers_are_in_the_top_5(retriever, question, expected):
     hits = retriever.search(question, k=5, mode="hybrid")
