@@ -103,22 +103,36 @@ def content_terms(text: str) -> list[str]:
 def proper_names(text: str) -> list[str]:
     """Folded words that look like proper names: capitalised, not a sentence's first word,
     not a stopword (``Qui était Benjamin Stolberg ?`` → benjamin, stolberg)."""
-    names: list[str] = []
+    return list(dict.fromkeys(name for run in name_runs(text) for name in run))
+
+
+def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
+    """The proper names of ``text`` as runs of consecutive names, folded (or as written):
+    "What did Trotsky write to Albert Einstein?" → (trotsky,), (albert, einstein). An
+    English possessive or a French elision is not part of the name (Eisenstein's, l'Espagne)."""
+    runs: list[tuple[str, ...]] = []
     for sentence in re.split(r"[.?!;:\n]+", text):
         tokens = re.findall(r"[^\W\d_][\w'’-]*", sentence)
+        run: list[str] = []
         for position, token in enumerate(tokens):
-            token = token.split("'")[-1].split("’")[-1]
-            if not token or not token[0].isupper():
+            token = _POSSESSIVE.sub("", token).split("'")[-1].split("’")[-1]
+            key = fold(token)
+            if (not token or not token[0].isupper() or key in STOPWORDS or len(key) < 2
+                    or key in _NOT_NAMES or (position == 0 and key in _SENTENCE_OPENERS)):
+                if run:
+                    runs.append(tuple(run))
+                run = []
                 continue
-            folded = fold(token)
-            if folded in STOPWORDS or len(folded) < 2:
-                continue
-            if position == 0 and folded in _SENTENCE_OPENERS:
-                continue
-            names.append(folded)
-    return list(dict.fromkeys(names))
+            run.append(key if folded else token)
+        if run:
+            runs.append(tuple(run))
+    return runs
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+# English capitalises months and days; they are dates, not names.
+_NOT_NAMES = frozenset(_ENGLISH_MONTHS) | {"monday", "tuesday", "wednesday", "thursday",
+                                             "friday", "saturday", "sunday"}
 _SENTENCE_OPENERS = {"qui", "que", "quel", "quelle", "quand", "comment", "pourquoi", "what",
                      "who", "when", "why", "how", "which", "did", "does", "do", "et", "and",
                      "dans", "in", "according", "selon", "est", "is", "was", "were", "en"}
@@ -153,6 +167,18 @@ def name_key(word: str) -> str:
 
 def years(text: str) -> list[str]:
     return list(dict.fromkeys(_YEAR.findall(text)))
+
+
+_MONTH_NUMBER = {name: n for n, pair in enumerate(_ENGLISH_MONTHS.items(), start=1)
+                 for name in pair}
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTH_NUMBER) + r"),?\s+(?:of\s+)?(1[89]\d\d)\b")
+
+
+def month_years(text: str) -> list[str]:
+    """The months of a year that ``text`` names, as ISO 'YYYY-MM' ("le 5 septembre 1938",
+    "in September 1938" → 1938-09)."""
+    return list(dict.fromkeys(f"{year}-{_MONTH_NUMBER[month]:02d}"
+                              for month, year in _MONTH_YEAR.findall(fold(text))))
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
