@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.asks import Asks, contradictions
-from assistant.answer.features import Question, TermStats, candidates_of
+from assistant.answer.asks import Asks, absent_from_corpus, contradictions
+from assistant.answer.features import Question, TermStats, candidates_of, term_stats
 from assistant.types import Chunk, Hit
 
 
@@ -50,6 +50,7 @@ BOOK = "Je t'envoie le livre antifasciste, du moins la partie achevée, avec cet
 SALE = "Il propose 500 dollars pour tout droit sur le condensé de Marx."
 TROTSKY_ON_ARCHIVES = "Je vous remercie de votre proposition généreuse sur les archives."
 KIROV = "Kirov fut assassiné à Léningrad le 1er décembre 1934 par Nikolaiev."
+UNION = "Le N.A.S. de Sneevliet a perdu ces dernières années 12 000 membres."
 
 
 @pytest.mark.parametrize(("question", "language", "texts", "sender", "signs"), [
@@ -75,12 +76,36 @@ KIROV = "Kirov fut assassiné à Léningrad le 1er décembre 1934 par Nikolaiev.
     ("When was Kirov assassinated?", "en", [KIROV], "L. Trotsky", []),
     # an English word with no French relative cannot be judged: no sign
     ("When was Bukharin's flat searched?", "en", [SEDOVA], "L. Trotsky", []),
+    # nor a French word that the corpus never uses (it says "membres", not "adhérents")
+    ("Combien d'adhérents le syndicat de Sneevliet a-t-il perdus ?", "fr", [UNION],
+     "L. Trotsky", []),
     # the date is one part of a compound question: its other words are not the event
     ("Which speech troubled Trotsky, and when was it given?", "en", [SEDOVA], "L. Trotsky", []),
 ])
 def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts, sender, signs):
     hits = [unit(i, text, sender=sender) for i, text in enumerate(texts, start=1)]
-    stats = TermStats.from_chunks([h.chunk for h in hits]
-                                  + [unit(9, KIROV).chunk, unit(9, "assassinat").chunk])
+    stats = TermStats.from_chunks([h.chunk for h in hits] + [unit(9, text).chunk for text in (
+        KIROV, "assassinat", "Le titre et le prix payé du livre, les archives.", UNION)])
     parsed = Question.parse(question)
     assert contradictions(parsed, candidates_of(hits), hits, stats, language) == signs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "language", "missing"), [
+    ("What did Trotsky write to Albert Einstein about the Moscow trials?", "en",
+     ["Albert Einstein"]),
+    ("Quel manifeste Trotsky a-t-il rédigé avec André Breton ?", "fr", ["André Breton"]),
+    ("Que pensait Trotsky des accords de Munich signés en septembre 1938 ?", "fr",
+     ["septembre 1938"]),
+    ("How did Trotsky react to the events of November 1938?", "en", ["November 1938"]),
+    # what the corpus does mention, in any spelling
+    ("Qui était Albert Goldman ?", "fr", []),
+    ("What did Bukharin write to Voroshilov in September 1936?", "en", []),
+    ("Que dit Trotsky le 5 janvier 1938 ?", "fr", []),
+    # a single unknown word may be English or another spelling: not judged
+    ("What does Trotsky say of the Kronstadt mutiny and the French Sûreté?", "en", []),
+    ("Who was in the Red Army?", "en", []),
+])
+def test_what_the_whole_corpus_never_mentions(retriever, question, language, missing):
+    stats = term_stats(retriever.chunks)
+    assert absent_from_corpus(Question.parse(question), stats, language) == missing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.citations import check_quote
+from assistant.answer.citations import check_quote, is_refusal
 from assistant.answer.compose import clip, framing
 from assistant.answer.language import detect_language
 from assistant.answer.render import to_markdown, to_text
@@ -180,3 +180,17 @@ def test_refusal_and_unverified_rendering():
     text = to_text(refused)
     assert "Passages les plus proches (non cités)" in text and "Sources" not in text
     assert "(Recherche limitée : after 1938-02-01)" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "says"), [
+    ("What did Trotsky write to Albert Einstein about the Moscow trials?",
+     "It never mentions “Albert Einstein”."),
+    ("Que pensait Trotsky des accords de Munich signés en septembre 1938 ?",
+     "Il ne mentionne nulle part « septembre 1938 »."),
+])
+def test_what_the_corpus_never_mentions_is_refused_and_named(services, question, says):
+    answer = services.ask(question)
+    assert answer.refused and not answer.citations
+    assert answer.text.endswith(says) and is_refusal(answer.text)
+    assert answer.see_also  # the closest passages are still shown, uncited

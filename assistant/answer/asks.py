@@ -15,6 +15,10 @@ fires only on a plain sign that the answer is absent, never on a paraphrase it c
 - a "when?" or "how many?" question whose event words ("assassinated") are words the corpus
   uses, and no source read contains any of them.
 
+Two more look at the whole corpus, not the sources read (``absent_from_corpus``): a person
+whose first name the corpus knows and whose surname it never uses ("Albert Einstein"), and a
+month it never names ("en septembre 1938", for letters of January–March 1938).
+
 English questions are judged through the words a French text shares with them (cognates such
 as "assassinated"/"assassinat", "verdict"); an English word the corpus never uses is not judged.
 """
@@ -25,6 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.citations import format_date
 from assistant.answer.features import (
     WANTS_DATE,
     WANTS_NUMBER,
@@ -34,7 +39,16 @@ from assistant.answer.features import (
     TermStats,
     covered,
 )
-from assistant.answer.textnorm import STOPWORDS, fold, name_key, proper_names, stem, words
+from assistant.answer.textnorm import (
+    STOPWORDS,
+    fold,
+    month_years,
+    name_key,
+    name_runs,
+    proper_names,
+    stem,
+    words,
+)
 from assistant.types import Hit
 
 _ARTICLE = r"(?:(?:le|la|les|l'|un|une|des|du|the|a|an)\s*)?"
@@ -126,8 +140,13 @@ def contradictions(question: Question, candidates: list[Candidate], sources: Seq
     """Plain signs that the sources read do not hold what the question asks (empty: none)."""
     asks = Asks.of(question.text)
 
-    def judged(term: str) -> bool:  # a French word is judged as is; an English one by cognates
-        return language == "fr" or (stats is not None and stats.knows(term))
+    def judged(term: str) -> bool:
+        # Only a word the corpus uses can be missing from the sources read: a French word as
+        # it is ("adhérents" never occurs: the text says "membres"), an English one through
+        # its cognates ("assassinated"/"assassinat").
+        if stats is None:
+            return language == "fr"
+        return term in stats.df if language == "fr" else stats.knows(term)
 
     terms = source_terms(candidates, sources)
     found = []
@@ -178,3 +197,24 @@ def _replies(replier: str, candidates: list[Candidate], sources: Sequence[Hit]) 
         if replier in {name_key(w) for w in words(hit.chunk.sender or "")}:
             return True
     return any(replier in c.words and _REPLY_WORD.search(fold(c.text)) for c in candidates)
+
+
+def absent_from_corpus(question: Question, stats: TermStats | None, language: str = "fr"
+                       ) -> list[str]:
+    """What the question names that the corpus never mentions, as the question writes it:
+    the full name of a "First-name Surname" whose first names the corpus uses and whose
+    surname it does not ("Albert Einstein", "André Breton"), and a month of a year named in no
+    text and dating no document ("septembre 1938"). A single unknown word is not judged: it
+    may be an English word or another spelling ("French", "Kronstadt" for Cronstadt)."""
+    if stats is None or not stats.names:
+        return []
+    missing = []
+    for run in name_runs(question.text, folded=False):
+        *first, last = run
+        if first and all(stats.mentions(fold(word)) for word in first) \
+                and not any(stats.mentions(part) for part in fold(last).split("-") if part):
+            missing.append(" ".join(run))
+    missing += [format_date(month, language) for month in month_years(question.text)
+                if month not in stats.months]
+    return missing
+

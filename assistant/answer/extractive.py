@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.asks import contradictions
+from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
 from assistant.answer.features import (
     Around,
@@ -27,7 +27,7 @@ from assistant.answer.features import (
     score_features,
     term_stats,
 )
-from assistant.answer.phrases import REFUSAL
+from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL
 from assistant.answer.textnorm import fold
 from assistant.types import Hit
 
@@ -118,6 +118,26 @@ def with_antecedent(chosen: list[Candidate], candidates: list[Candidate]) -> lis
     return result
 
 
+def never_mentioned(missing: Sequence[str], language: str) -> str:
+    """"Il ne mentionne nulle part « Albert Einstein » ni « septembre 1938 »."""
+    if language == "en":
+        what = " or ".join(f"“{item}”" for item in missing)
+    else:
+        what = " ni ".join(f"« {item} »" for item in missing)
+    return NEVER_MENTIONED[language].format(what=what)
+
+
+def _refusal(candidates: list[Candidate], language: str, evidence: float, reason: str = ""
+             ) -> Draft:
+    """The refusal, with the best sentence of each of the closest sources as "see also"
+    (candidates in source order when they were not scored)."""
+    closest: dict[int, str] = {}
+    for c in sorted(candidates, key=lambda c: -c.score):
+        closest.setdefault(c.source, c.text)
+    text = f"{REFUSAL[language]} {reason}".strip()
+    return Draft(text, refused=True, evidence=evidence, see_also=tuple(list(closest.items())[:3]))
+
+
 def answer(
     question: str,
     sources: Sequence[Hit],
@@ -135,6 +155,9 @@ def answer(
     candidates = candidates_of(sources)
     if not candidates:
         return Draft(REFUSAL[language], refused=True)
+    missing = absent_from_corpus(parsed, stats, language)
+    if missing:  # the whole corpus lacks what is named: no sentence can hold the answer
+        return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
     score_features(parsed, candidates, sources, stats, language)
     combine(candidates)
     rerank_dense(parsed, candidates, embedder, query_vector, dense_rerank)
@@ -144,11 +167,7 @@ def answer(
     if contradictions(parsed, candidates, sources, stats, language):
         evidence = round(evidence * CONTRADICTED, 4)
     if evidence < refusal_threshold:
-        closest: dict[int, str] = {}
-        for c in sorted(candidates, key=lambda c: -c.score):
-            closest.setdefault(c.source, c.text)
-        return Draft(REFUSAL[language], refused=True, evidence=evidence,
-                     see_also=tuple(list(closest.items())[:3]))
+        return _refusal(candidates, language, evidence)
     chosen = with_antecedent(select(candidates, max_sentences), candidates)
     focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
     text, quotes = compose(chosen, sources, language, focus=focus)

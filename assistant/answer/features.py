@@ -15,7 +15,7 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +24,7 @@ from assistant.answer.sentences import sentence_spans
 from assistant.answer.textnorm import (
     content_terms,
     fold,
+    month_years,
     name_key,
     proper_names,
     stem,
@@ -58,18 +59,39 @@ WEIGHTS = Weights()
 
 @dataclass
 class TermStats:
-    """Document frequencies of content stems over all retrieval units (for idf weights)."""
+    """Document frequencies of content stems over all retrieval units (for idf weights), and
+    what the corpus mentions at all: the name keys of its words, the months it names."""
 
     units: int
     df: Counter = field(default_factory=Counter)
+    names: frozenset[str] = frozenset()
+    months: frozenset[str] = frozenset()  # 'YYYY-MM' named in a text or dating a document
     _by_prefix: dict[str, list[str]] | None = field(default=None, repr=False)
+    _names_by_prefix: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_chunks(cls, chunks: Sequence[Chunk]) -> TermStats:
         df: Counter = Counter()
+        names: set[str] = set()
+        months: set[str] = set()
         for chunk in chunks:
             df.update(set(content_terms(f"{chunk.title} {chunk.text}")))
-        return cls(units=max(len(chunks), 1), df=df)
+            text = f"{chunk.title} {chunk.text} {chunk.sender or ''} {chunk.recipient or ''}"
+            names.update(name_key(word) for word in words(text))
+            months.update(month_years(text))
+            if chunk.date and len(chunk.date) >= 7:
+                months.add(chunk.date[:7])
+        return cls(units=max(len(chunks), 1), df=df, names=frozenset(names),
+                   months=frozenset(months))
+
+    def mentions(self, name: str) -> bool:
+        """The corpus has a word of this name key, or one sharing a long prefix with it."""
+        key = name_key(name)
+        if key in self.names:
+            return True
+        if self._names_by_prefix is None:
+            self._names_by_prefix = _by_prefix(self.names)
+        return any(related(key, known) for known in self._names_by_prefix.get(key[:5], ()))
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
@@ -80,11 +102,16 @@ class TermStats:
         if term in self.df:
             return True
         if self._by_prefix is None:
-            by_prefix: dict[str, list[str]] = {}
-            for known in self.df:
-                by_prefix.setdefault(known[:5], []).append(known)
-            self._by_prefix = by_prefix
+            self._by_prefix = _by_prefix(self.df)
         return any(related(term, known) for known in self._by_prefix.get(term[:5], ()))
+
+
+def _by_prefix(known: Iterable[str]) -> dict[str, list[str]]:
+    """Words grouped by their first five letters (``related`` needs them equal)."""
+    groups: dict[str, list[str]] = {}
+    for word in known:
+        groups.setdefault(word[:5], []).append(word)
+    return groups
 
 
 _STATS: dict[int, TermStats] = {}

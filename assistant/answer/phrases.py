@@ -6,6 +6,11 @@ REFUSAL = {
     "fr": "Le corpus ne contient pas de réponse à cette question.",
     "en": "The corpus does not contain an answer to this question.",
 }
+# Said after the refusal when the question names what the corpus never mentions.
+NEVER_MENTIONED = {
+    "fr": "Il ne mentionne nulle part {what}.",
+    "en": "It never mentions {what}.",
+}
 SEE_ALSO = {"fr": "Passages les plus proches (non cités) :", "en": "Closest passages (not cited):"}
 SOURCES = {"fr": "Sources", "en": "Sources"}
 VERIFIED = {"fr": "vérifiée", "en": "verified"}
