@@ -173,7 +173,13 @@ class UISettings(BaseModel):
 
 class EvalSettings(BaseModel):
     questions: Path = Field(
-        PROJECT_ROOT / "eval" / "questions.jsonl", description="The evaluation question set."
+        PROJECT_ROOT / "eval" / "questions.jsonl",
+        description="The evaluation question set (the defaults were chosen on it).",
+    )
+    heldout: Path = Field(
+        PROJECT_ROOT / "eval" / "heldout.jsonl",
+        description="Questions written by readers of the corpus who never saw the assistant, "
+        "to measure how far its figures generalise (nothing is tuned on them).",
     )
     k: int = Field(
         10, ge=10, le=100,

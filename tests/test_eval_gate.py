@@ -1,8 +1,10 @@
 """The quality gate on the project's own question set, and the harness, report and CLI wiring.
 
 In default settings: hybrid hit@5 >= 0.9 and strictly above both bm25 and the naive LangChain
-peer; footnote_accuracy >= 0.75; refusal_recall >= 0.6. Raise these as the system improves;
-never lower them to pass (raised from 0.85 and 0.7 when the set measured 0.941 and 0.776). The naive index (the whole corpus in ~1000-character chunks, embedded
+peer; footnote_accuracy >= 0.75; refusal_recall >= 0.7; and on the held-out questions (written
+by readers who never saw the assistant) hybrid hit@5 >= 0.85, above bm25 and naive. Raise these
+as the system improves; never lower them to pass (raised from 0.85 and 0.7 when the set measured
+0.941 and 0.776; refusal recall from 0.6 when it measured 0.8). The naive index (the whole corpus in ~1000-character chunks, embedded
 with the same model) is built once per session: its build time is printed, it is the honest
 cost of the peer.
 """
@@ -25,7 +27,8 @@ pytestmark = pytest.mark.slow
 
 HIT5_MIN = 0.9
 FOOTNOTE_ACCURACY_MIN = 0.75
-REFUSAL_RECALL_MIN = 0.6
+REFUSAL_RECALL_MIN = 0.7
+HELDOUT_HIT5_MIN = 0.85
 KEYS = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10",
         "footnote_accuracy", "answer_accuracy", "citation_precision", "refusal_precision",
         "refusal_recall", "latency_ms_p50", "latency_ms_p95")
@@ -76,6 +79,25 @@ def test_hybrid_beats_bm25_and_naive(runs):
     figures = {name: run["metrics"]["hit@5"] for name, run in runs.items()}
     assert figures["hybrid"] > figures["bm25"], figures
     assert figures["hybrid"] > figures["naive"], figures
+
+
+@pytest.fixture(scope="session")
+def heldout_runs(settings, services, naive):
+    """The held-out questions: hybrid through the chain, bm25 and naive retrieval only."""
+    questions = load_questions(settings.eval.heldout)
+    return {name: harness.run(questions, retriever=name, mode=settings.answer.mode,
+                              services=services, naive=naive, k=settings.eval.k,
+                              answers=name == "hybrid", source=str(settings.eval.heldout))
+            for name in ("hybrid", "bm25", "naive")}
+
+
+def test_heldout_hit_at_5(heldout_runs):
+    """Retrieval generalises to questions nothing was tuned on (measured 0.917 there, against
+    0.850 for bm25 and 0.633 for the naive peer)."""
+    figures = {name: run["metrics"]["hit@5"] for name, run in heldout_runs.items()}
+    assert figures["hybrid"] >= HELDOUT_HIT5_MIN, "gold not in the top 5:\n" + _misses(
+        heldout_runs["hybrid"], lambda r: r["answerable"] and (r["hit_rank"] or 99) > 5)
+    assert figures["hybrid"] > figures["bm25"] and figures["hybrid"] > figures["naive"], figures
 
 
 def test_footnote_accuracy(runs):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import PROJECT_ROOT
-from assistant.evaluation.questions import QuestionSetError, load_questions, validate
+from assistant.evaluation.questions import KINDS, QuestionSetError, load_questions, validate
 
 CORPUS = PROJECT_ROOT / "corpus"
 T = "004_7eda2118eecd96f1.txt"
@@ -130,17 +130,31 @@ def test_load_questions_raises_a_clear_error(tmp_path):
     assert validate(tmp_path / "absent.jsonl", CORPUS)[0].message.startswith("cannot read")
 
 
-def test_project_question_set_is_valid():
-    problems = validate(PROJECT_ROOT / "eval" / "questions.jsonl", CORPUS)
+PROJECT_SETS = ("questions.jsonl", "heldout.jsonl")
+
+
+@pytest.mark.parametrize("name", PROJECT_SETS)
+def test_project_question_set_is_valid(name):
+    problems = validate(PROJECT_ROOT / "eval" / name, CORPUS)
     assert not [str(p) for p in problems if p.severity == "error"]
 
 
-def test_project_gold_agrees_with_the_parsed_corpus(corpus):
+@pytest.mark.parametrize("name", PROJECT_SETS)
+def test_project_gold_agrees_with_the_parsed_corpus(corpus, name):
     """Every gold line lies in a paragraph, a note or the heading of a parsed document."""
     from assistant.evaluation.harness import gold_warnings
 
-    questions = load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")
+    questions = load_questions(PROJECT_ROOT / "eval" / name)
     assert gold_warnings(questions, corpus) == []
+
+
+def test_heldout_set_has_the_mix_of_the_project_set():
+    """80 questions of every kind, in both languages, with their own ids."""
+    heldout = load_questions(PROJECT_ROOT / "eval" / "heldout.jsonl")
+    own = {q.id for q in load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")}
+    assert len(heldout) == 80 and not own & {q.id for q in heldout}
+    assert {q.kind for q in heldout} == set(KINDS) and {q.language for q in heldout} == {"fr", "en"}
+    assert sum(q.kind == "unanswerable" for q in heldout) == 20
 
 
 def test_heading_gold_is_marked(corpus):
