@@ -217,4 +217,3 @@ def absent_from_corpus(question: Question, stats: TermStats | None, language: st
     missing += [format_date(month, language) for month in month_years(question.text)
                 if month not in stats.months]
     return missing
-

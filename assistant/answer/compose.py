@@ -27,9 +27,10 @@ def clip(text: str, limit: int = MAX_QUOTE_CHARS, focus: Mapping[str, float] | N
          ) -> str:
     """Cut a long quotation at clause boundaries; an ellipsis marks each cut (verification
     splits quotations at ellipses). With ``focus`` (the question's stems and their weights:
-    idf, so that "Trotsky" counts for little), the clauses that hold most of them are kept wherever they stand (the answer to "what brought him back to
-    his faith?" may end a long note's sentence), widened to their sentence when it fits, after
-    the quotation's first clause (its subject: "Abraham Johannes Muste (1885-1967) …")."""
+    idf, so that "Trotsky" counts for little), the clauses that hold most of them are kept
+    wherever they stand (the answer to "what brought him back to his faith?" may end a long
+    note's sentence), widened to their sentence when it fits, after the quotation's first
+    clause (its subject: "Abraham Johannes Muste (1885-1967) …")."""
     if len(text) <= limit:
         return text
     starts = [0] + [m.end() for m in _CLAUSE_BOUNDARY.finditer(text)]
@@ -156,8 +157,7 @@ def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str,
             focus: Mapping[str, float] | None = None) -> tuple[str, tuple[str, ...]]:
     """Group the sentences by source (best group first, sentences in text order), frame each
     group, quote each sentence (a long one clipped around the ``focus`` stems, the question's)
-    and cite it. Returns the text and its quotations, one per
-    [n] marker in order."""
+    and cite it. Returns the text and its quotations, one per [n] marker in order."""
     groups: dict[int, list[Span]] = {}
     for c in sorted(chosen, key=lambda c: -c.score):
         groups.setdefault(c.source, []).append(c)
