@@ -91,8 +91,6 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, spec: str, *, batch_size: int = 32, threads: int = 0) -> None:
         if Path(spec).expanduser().exists():
-            # A local folder needs no hub; never let a missing file turn into a download.
-            os.environ["HF_HUB_OFFLINE"] = "1"
             spec = str(Path(spec).expanduser().resolve())
         try:
             import torch
@@ -100,7 +98,8 @@ class SentenceTransformerEmbedder:
 
             if threads:
                 torch.set_num_threads(threads)
-            self._model = SentenceTransformer(spec, device="cpu")
+            # Never a download: a local folder, or a model id already in the Hugging Face cache.
+            self._model = SentenceTransformer(spec, device="cpu", local_files_only=True)
         except Exception as error:  # noqa: BLE001 - any loading failure is the user's to fix
             raise AssistantError(
                 f"cannot load the SentenceTransformer model {spec!r} ({error}); give a local "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class AssistantError(Exception):
     """A problem the user can act on; the message says what to do."""
@@ -27,4 +29,17 @@ class QuestionError(AssistantError):
     """The question cannot be answered as given (empty, only punctuation...)."""
 
 
-REBUILD_HINT = "run `python -m assistant index build` to (re)build it"
+class SettingsError(AssistantError):
+    """A setting (an ASSISTANT_* variable) has a value that cannot be used."""
+
+
+def rebuild_command(index_dir: Path | None = None) -> str:
+    """The command that builds the index: in ``index_dir`` when one was chosen (--index-dir
+    or ASSISTANT_INDEX__DIR), so that following it repairs that index and not the default."""
+    if index_dir is None:
+        return "python -m assistant index build"
+    return f"python -m assistant --index-dir {index_dir} index build"
+
+
+def rebuild_hint(index_dir: Path | None = None) -> str:
+    return f"run `{rebuild_command(index_dir)}` to (re)build it"

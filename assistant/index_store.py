@@ -29,7 +29,7 @@ import assistant
 from assistant.chunking import chunk_corpus, count_tokens
 from assistant.config import Settings
 from assistant.embedding import Embedder, embedder_id, load_embedder
-from assistant.errors import REBUILD_HINT, IndexMismatchError, IndexMissingError
+from assistant.errors import IndexMismatchError, IndexMissingError, rebuild_hint
 from assistant.lexical import LexicalIndex
 from assistant.types import Chunk, Corpus
 from assistant.unit_vectors import EmbeddingCache, embedded_text, unit_vectors
@@ -251,26 +251,28 @@ def _restore_interrupted_swap(target: Path) -> None:
         retired[-1].rename(target)
 
 
-def read_manifest(path: Path) -> Manifest:
-    """The manifest of the index at ``path`` (IndexMissingError / IndexMismatchError)."""
+def read_manifest(path: Path, *, hint: str | None = None) -> Manifest:
+    """The manifest of the index at ``path`` (IndexMissingError / IndexMismatchError, whose
+    message ends with ``hint``, the repair command)."""
+    hint = hint or rebuild_hint()
     if path.parent.exists():
         _restore_interrupted_swap(path)
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
-        raise IndexMissingError(f"no search index in {path}; {REBUILD_HINT}")
+        raise IndexMissingError(f"no search index in {path}; {hint}")
     try:
         data = json.loads(manifest_path.read_text(encoding="utf-8"))
         version = data.get("format_version") if isinstance(data, dict) else None
         if version != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"the index in {path} was written in format {version}, this version reads "
-                f"format {FORMAT_VERSION}; {REBUILD_HINT}"
+                f"format {FORMAT_VERSION}; {hint}"
             )
         manifest = Manifest.model_validate(data)
     except (ValueError, OSError) as error:
         raise IndexMismatchError(
             f"the index manifest {manifest_path} is unreadable ({error.__class__.__name__}); "
-            f"{REBUILD_HINT}"
+            f"{hint}"
         ) from error
     return manifest
 
@@ -320,20 +322,18 @@ def damaged_files(path: Path, manifest: Manifest) -> list[str]:
 
 def verify_index(settings: Settings, *, embedder_name: str | None = None) -> Manifest:
     """The manifest of a current, intact index; raises with what differs otherwise."""
-    path = settings.index.path
-    manifest = read_manifest(path)
+    path, hint = settings.index.path, rebuild_hint(settings.index.dir)
+    manifest = read_manifest(path, hint=hint)
     expected = embedder_name or embedder_id(settings.embedding.model)
     problems = differences(manifest, settings, expected) + damaged_files(path, manifest)
     if problems:
-        raise IndexMismatchError(
-            f"the index in {path} does not match: {'; '.join(problems)}; {REBUILD_HINT}"
-        )
+        raise IndexMismatchError(f"the index in {path} does not match: {'; '.join(problems)}; {hint}")
     return manifest
 
 
 def load_index(settings: Settings, *, embedder: Embedder | None = None) -> LoadedIndex:
     """Load a verified index (IndexMissingError / IndexMismatchError with the fix)."""
-    path = settings.index.path
+    path, hint = settings.index.path, rebuild_hint(settings.index.dir)
     manifest = verify_index(settings, embedder_name=embedder.id if embedder else None)
     try:
         with (path / UNITS).open(encoding="utf-8") as handle:
@@ -342,12 +342,12 @@ def load_index(settings: Settings, *, embedder: Embedder | None = None) -> Loade
         lexical = LexicalIndex.load(path / BM25_DIR)
     except (OSError, ValueError, RuntimeError, json.JSONDecodeError) as error:
         raise IndexMismatchError(
-            f"the index in {path} cannot be read ({error}); {REBUILD_HINT}"
+            f"the index in {path} cannot be read ({error}); {hint}"
         ) from error
     if not (len(chunks) == vectors.ntotal == lexical.size == manifest.units):
         raise IndexMismatchError(
             f"the index in {path} is inconsistent ({len(chunks)} units, {vectors.ntotal} vectors, "
-            f"{lexical.size} BM25 entries); {REBUILD_HINT}"
+            f"{lexical.size} BM25 entries); {hint}"
         )
     return LoadedIndex(
         path=path, manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical

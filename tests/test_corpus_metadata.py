@@ -208,6 +208,25 @@ def test_body_lines_are_not_salutations() -> None:
             "russe",
         ),
         ("Excelsior, 3 mars 1938. Traduit ici de l'espagnol.", "other", None, None, "espagnol"),
+        # 004:3912 and 004:10040: the language written after the call number, or of the text
+        # the edition reproduces
+        (
+            "Lettre au S.l. (T 4272) en russe : la traduction française dans k Bulletin "
+            "intérieur international n° 2, édité par k SJ. en avril 1938, a été révisée.",
+            "letter",
+            "S.I.",
+            "T 4272",
+            "russe",
+        ),
+        (
+            "Bien que l'édition des Writings 37-38 indique que ce texte se trouve à la Houghton "
+            "Library, nous n'avons pas trouvé de copie de l'original. Nous le reproduisons ici "
+            "d'après le texte anglais publié, pp. 231-233.",
+            "other",
+            None,
+            None,
+            "anglais",
+        ),
     ],
 )
 def test_parse_source_note(note: str, kind: str, recipient, archive, language) -> None:

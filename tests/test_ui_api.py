@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from assistant.errors import IndexMissingError
+from assistant.errors import IndexMissingError, rebuild_command
 from assistant.types import Answer
 from assistant.ui import create_app, launch
-from assistant.ui.handlers import INDEX_COMMAND, Backend, Handlers, status_html
+from assistant.ui.handlers import Backend, Handlers, status_html
 from assistant.ui.serve import auth_of
 
 from support import free_port
@@ -144,13 +144,16 @@ def test_forged_ids_and_keys_open_nothing(services, corpus):
 
 
 def test_without_index_the_window_shows_the_fix(settings, corpus):
-    problem = IndexMissingError(f"No index in /tmp/nowhere: run `{INDEX_COMMAND}`.")
+    # the settings' index is a folder of the test session: the command names it
+    command = rebuild_command(settings.index.dir)
+    assert f"--index-dir {settings.index.dir} index build" in command
+    problem = IndexMissingError(f"No index in /tmp/nowhere: run `{command}`.")
     backend = Backend(None, settings, problem=problem, fallback_corpus=corpus)
     banner = status_html(backend)
-    assert INDEX_COMMAND in banner and "make run" in banner
+    assert command in banner and "make run" in banner
     handlers = Handlers(backend)
     _, (chat, answers, _, _) = run_submit(handlers, STOLBERG, [], [])
-    assert answers == [] and INDEX_COMMAND in chat[-1]["content"].replace("\\", "")
+    assert answers == [] and command in chat[-1]["content"].replace("\\", "")
     assert 'class="doc-row"' in handlers.browse("", None, None, None)
     app = create_app(None, settings=settings, problem=problem, corpus=corpus)
     assert app is not None
@@ -162,7 +165,7 @@ def test_reload_picks_up_the_index_once_built(settings, services):
     def loader():
         attempts.append(1)
         if len(attempts) == 1:
-            raise IndexMissingError(f"still missing: run `{INDEX_COMMAND}`")
+            raise IndexMissingError("still missing: run `python -m assistant index build`")
         return services
 
     backend = Backend(None, settings, problem=IndexMissingError("missing"), loader=loader)

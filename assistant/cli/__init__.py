@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from assistant.config import Settings, get_settings
-from assistant.errors import AssistantError, IndexMismatchError, IndexMissingError
+from assistant.errors import AssistantError, SettingsError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -23,7 +24,6 @@ app = typer.Typer(
     help="Research assistant over the letters of Boukharine and Trotsky (1925-1938).",
 )
 err_console = Console(stderr=True)
-REBUILD_COMMAND = "python -m assistant index build"
 
 
 @app.callback()
@@ -34,12 +34,24 @@ def root(
     ] = None,
 ) -> None:
     """Ask questions of the letters; every answer cites its documents and footnotes."""
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        raise SettingsError(settings_problem(error)) from None
     if index_dir is not None:
         settings = settings.model_copy(
             update={"index": settings.index.model_copy(update={"dir": index_dir})}
         )
     ctx.obj = settings
+
+
+def settings_problem(error: ValidationError) -> str:
+    """Which ASSISTANT_* variable is wrong, and why, on one line."""
+    problems = []
+    for item in error.errors():
+        name = "ASSISTANT_" + "__".join(str(part).upper() for part in item["loc"])
+        problems.append(f"{name}={item.get('input')!r}: {item['msg']}")
+    return "invalid setting: " + "; ".join(problems)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -61,34 +73,13 @@ def _register() -> None:
     app.command("serve")(serve.serve)
 
 
-def message_of(error: AssistantError, argv: list[str]) -> str:
-    """The error as the user should read it: an index repair command keeps their --index-dir."""
-    message = str(error)
-    if isinstance(error, IndexMissingError | IndexMismatchError):
-        folder = _option_value(argv, "--index-dir")
-        if folder is not None:
-            message = message.replace(
-                REBUILD_COMMAND, f"python -m assistant --index-dir {folder} index build")
-    return message
-
-
-def _option_value(argv: list[str], name: str) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(name + "="):
-            return arg[len(name) + 1:]
-    return None
-
-
 def main() -> None:
     _register()
     try:
         app()
     except AssistantError as error:
         # One line whatever the terminal's width (scripts and tests read it as one line).
-        err_console.print(f"[bold red]Error:[/] {message_of(error, sys.argv[1:])}",
-                          highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.options import After, Before, Correspondent, File, Kind, Llm, filters_of
+from assistant.cli.options import After, Before, Correspondent, File, K, Kind, Llm, filters_of
 from assistant.errors import AssistantError
 
 HISTORY_TURNS = 6  # answers kept as the conversation's history in `chat`
@@ -62,7 +62,7 @@ def ask(
     correspondent: Correspondent = None,
     kind: Kind = None,
     file: File = None,
-    k: Annotated[int | None, typer.Option("-k", "--k", help="Passages retrieved.")] = None,
+    k: K = None,
 ) -> None:
     """Answer a question from the letters: quoted passages, each cited to its document and
     footnote, then the numbered citations (or an honest refusal)."""

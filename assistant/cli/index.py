@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from assistant.cli.options import After, Before, Correspondent, File, Kind, filters_of
+from assistant.cli.options import After, Before, Correspondent, File, K, Kind, filters_of
 from assistant.config import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Build and inspect the search index.")
@@ -66,11 +66,11 @@ def build(
 def info(ctx: typer.Context) -> None:
     """Show what the index manifest says and whether the index is current."""
     from assistant.cli import settings_of
-    from assistant.errors import AssistantError
+    from assistant.errors import AssistantError, rebuild_hint
     from assistant.index_store import read_manifest, verify_index
 
     settings = settings_of(ctx)
-    manifest = read_manifest(settings.index.path)
+    manifest = read_manifest(settings.index.path, hint=rebuild_hint(settings.index.dir))
     chunking = ", ".join(f"{k}={v}" for k, v in manifest.chunking.items())
     files = ", ".join(f"{f.name} ({f.sha256[:12]})" for f in manifest.corpus_files)
     typer.echo(
@@ -121,7 +121,7 @@ def _snippet(text: str) -> str:
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for (French or English).")],
-    k: Annotated[int | None, typer.Option("-k", "--k", help="Number of hits.")] = None,
+    k: K = None,
     mode: Annotated[
         str | None, typer.Option(help="hybrid (default), dense or bm25.")
     ] = None,

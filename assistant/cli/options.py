@@ -21,6 +21,11 @@ Kind = Annotated[
     str | None, typer.Option(help="Document kind: letter, article, declaration, telegram…")
 ]
 File = Annotated[str | None, typer.Option(help="Corpus file name (or its number, 004).")]
+# The bounds of retrieval.k: a negative or zero count is refused, not silently replaced.
+K = Annotated[
+    int | None,
+    typer.Option("-k", "--k", min=1, max=100, help="Passages retrieved (default retrieval.k)."),
+]
 Llm = Annotated[
     str | None,
     typer.Option(help="Answer with a chat model: llamacpp:<path.gguf> or openai:<model>."),

@@ -15,7 +15,8 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Interface to bind (default 127.0.0.1: this machine only).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default 7860; 0 picks a free one).")] = None,
+    port: Annotated[int | None, typer.Option(
+        min=0, max=65535, help="Port (default 7860; 0 picks a free one).")] = None,
     share: Annotated[
         bool, typer.Option("--share", help="Ask Gradio for a public share link (off by default).")
     ] = False,
@@ -25,7 +26,7 @@ def serve(
     Without a usable index the window still opens, showing the command that builds it.
     """
     from assistant.cli import settings_of
-    from assistant.errors import IndexMismatchError, IndexMissingError
+    from assistant.errors import IndexMismatchError, IndexMissingError, rebuild_command
     from assistant.services import Services
     from assistant.ui import create_app, launch
 
@@ -48,7 +49,7 @@ def serve(
     if problem is not None:
         console.print(f"[bold yellow]Index not ready:[/] {problem}", highlight=False)
         console.print("The window opens anyway and shows how to fix it: run "
-                      "[bold]python -m assistant index build[/] (or [bold]make run[/]), "
+                      f"[bold]{rebuild_command(settings.index.dir)}[/] (or [bold]make run[/]), "
                       "then press “Reload the index”.", highlight=False)
     if settings.ui.host not in ("127.0.0.1", "localhost", "::1") and settings.ui.username is None:
         console.print(f"[bold yellow]Warning:[/] listening on {settings.ui.host} without a "

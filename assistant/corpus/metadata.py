@@ -231,8 +231,13 @@ def _language(text: str) -> str | None:
     original = re.search(r"original (?:en|du) (\w+)", lowered)
     if original:
         return next((name for name, p in _LANGUAGE_PATTERNS if p.search(original.group(1))), None)
-    if re.search(r"\b(?:[eé]n|dictée en|dictée directement en) fran[cç]ais\b", lowered):
-        return "français"
+    # "en français", "(T 4272) en russe", "d'après le texte anglais publié".
+    for written in re.finditer(r"(?:\b[eé]n|\bdictée en|\bdictée directement en|"
+                               r"d'après le texte) (\w+)", lowered):
+        name = next((name for name, p in _LANGUAGE_PATTERNS if p.fullmatch(written.group(1))),
+                    None)
+        if name:
+            return name
     return None
 
 

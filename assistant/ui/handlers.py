@@ -18,14 +18,13 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, rebuild_command
 from assistant.types import Answer, Citation, Corpus
 from assistant.ui import html as H
 from assistant.ui import viewer as V
 from assistant.ui.filters import describe_filters, filters_from_mapping, form_filters
 
 log = logging.getLogger(__name__)
-INDEX_COMMAND = "python -m assistant index build"
 MAX_API_HISTORY = 6  # previous questions replayed for an API follow-up
 
 
@@ -46,7 +45,8 @@ class Backend:
 
     def require(self) -> Any:
         if self.services is None:
-            raise self.problem or AssistantError(f"The index is not loaded: run `{INDEX_COMMAND}`.")
+            raise self.problem or AssistantError(
+                f"The index is not loaded: run `{rebuild_command(self.settings.index.dir)}`.")
         return self.services
 
     def retry(self) -> bool:
@@ -69,7 +69,8 @@ def status_html(backend: Backend) -> str:
     return H.state_html(
         "The search index is not ready",
         str(backend.problem or "The index could not be loaded."),
-        command=f"{INDEX_COMMAND}    # or: make run", level="error",
+        command=f"{rebuild_command(backend.settings.index.dir)}    # or: make run",
+        level="error",
     ) + '<p class="state-after">Then press “Reload the index” (no restart needed).</p>'
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings, UISettings
+from assistant.errors import AssistantError
 
 
 def auth_of(ui: UISettings) -> tuple[str, str] | None:
@@ -37,22 +38,28 @@ def launch(
     # Retrieval and answering are guarded by the services, so several questions may run at
     # once; the limit keeps a burst of users from queueing up more work than 2 cores can do.
     app.queue(default_concurrency_limit=ui.concurrency, max_size=ui.concurrency * 64)
-    _, local_url, _ = app.launch(
-        server_name=ui.host,
-        server_port=ui.port or None,
-        share=ui.share,
-        auth=auth_of(ui),
-        prevent_thread_lock=True,
-        quiet=quiet,
-        show_error=False,
-        allowed_paths=[],
-        # Documents are served as rendered text by id, never as files.
-        blocked_paths=[str(settings.corpus.dir), str(settings.index.path)],
-        run_history=False,
-        footer_links=["api"],
-        ssr_mode=False,
-        mcp_server=False,
-    )
+    try:
+        _, local_url, _ = app.launch(
+            server_name=ui.host,
+            server_port=ui.port or None,
+            share=ui.share,
+            auth=auth_of(ui),
+            prevent_thread_lock=True,
+            quiet=quiet,
+            show_error=False,
+            allowed_paths=[],
+            # Documents are served as rendered text by id, never as files.
+            blocked_paths=[str(settings.corpus.dir), str(settings.index.path)],
+            run_history=False,
+            footer_links=["api"],
+            ssr_mode=False,
+            mcp_server=False,
+        )
+    except OSError:  # raised by gradio when it cannot bind
+        raise AssistantError(
+            f"cannot serve on {ui.host}:{ui.port} (the port is taken, or the host is not an "
+            "address of this machine): choose another --port, or --port 0 for a free one"
+        ) from None
     if block:
         app.block_thread()
     return app, local_url
