@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,12 +25,12 @@ from assistant.errors import (
     IndexMismatchError,
     IndexMissingError,
     QuestionError,
+    rebuild_command,
 )
 from assistant.types import Answer, SearchFilters
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 LETTERS = "00[0-3]_*.txt"
-REPAIR = "python -m assistant index build"
 STOLBERG = "Qui était Benjamin Stolberg ?"
 ZERO_WIDTH_AND_CONTROL = "Qui\u200b était\x00 Benjamin\u202e Stol\u2060berg\x07 ?\x1b[31m"
 SCRIPT = "<script>alert('x')</script><b>Qui</b> était Benjamin Stolberg ? <img src=x onerror=1>"
@@ -180,6 +181,48 @@ def test_cli_missing_index_repair_command_keeps_the_index_dir(tmp_path, monkeypa
     assert f"python -m assistant --index-dir {folder} index build" in line
 
 
+def test_cli_index_info_repair_command_keeps_the_index_dir(tmp_path, monkeypatch, capsys):
+    from assistant import cli as cli_module
+
+    folder = tmp_path / "elsewhere"
+    monkeypatch.setattr(sys, "argv", ["assistant", "--index-dir", str(folder), "index", "info"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    line = _one_line_error(exit_.value.code, capsys.readouterr().err)
+    assert f"python -m assistant --index-dir {folder} index build" in line
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("ASSISTANT_RETRIEVAL__K", "abc"), ("ASSISTANT_ANSWER__MODE", "bogus"),
+    ("ASSISTANT_UI__PORT", "99999"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(variable, value):
+    done = subprocess.run([sys.executable, "-m", "assistant", "config", "show"],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+                          env={**os.environ, variable: value})
+    line = _one_line_error(done.returncode, done.stderr)
+    assert f"{variable}={value!r}" in line
+
+
+@pytest.mark.parametrize("k", ["0", "-3", "101"])
+def test_cli_k_out_of_bounds_is_refused(cli, k):
+    status, _, err = cli("search", "archives", "-k", k)
+    assert status == 2 and "Invalid value for '-k'" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_serving_on_a_taken_port_is_a_clear_error(services, settings):
+    from assistant.ui import launch
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = settings.model_copy(update={"ui": settings.ui.model_copy(update={"port": port})})
+        with pytest.raises(AssistantError, match=f"cannot serve on 127.0.0.1:{port}.*--port 0"):
+            launch(services, busy, block=False, quiet=True)
+
+
 @pytest.mark.slow
 def test_real_cli_process_with_a_long_dirty_question(built_index):
     """The real ``python -m assistant ask`` (its own process, loading the index itself)."""
@@ -306,7 +349,8 @@ def _assert_detected(settings: Settings, error_type, *fragments: str) -> None:
     with pytest.raises(error_type) as error:
         _load(settings)
     message = str(error.value)
-    assert REPAIR in message, message
+    # the command that repairs this index, in its own folder
+    assert rebuild_command(settings.index.dir) in message, message
     for fragment in fragments:
         assert fragment in message, message
 
