@@ -103,7 +103,10 @@ class IndexSettings(BaseModel):
         "`hnsw_threshold` units).",
     )
     hnsw_threshold: int = Field(
-        200_000, ge=1, description="Unit count from which 'auto' switches to HNSW."
+        100_000, ge=1,
+        description="Unit count from which 'auto' switches to HNSW (benchmarks/results.md: "
+        "exact search of the top 60 passes 10 ms, a third of the hybrid query budget, at about "
+        "110,000 units here; this corpus has about 1,200).",
     )
 
     @property
