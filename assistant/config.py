@@ -104,9 +104,10 @@ class IndexSettings(BaseModel):
     )
     hnsw_threshold: int = Field(
         100_000, ge=1,
-        description="Unit count from which 'auto' switches to HNSW (benchmarks/results.md: "
-        "exact search of the top 60 passes 10 ms, a third of the hybrid query budget, at about "
-        "110,000 units here; this corpus has about 1,200).",
+        description="Unit count from which 'auto' switches to HNSW. benchmarks/bench_growth.py "
+        "measured exact search of the top 60 passing 10 ms (a third of the hybrid query "
+        "budget) at ~110,000 units on 22 Nov and ~58,000 on a slower 1 Dec; HNSW keeps only "
+        "0.82 of the exact top 60 at efSearch 120, so the switch waits (this corpus: ~1,200).",
     )
 
     @property
