@@ -170,22 +170,13 @@ def test_cli_reversed_range_is_one_line(cli):
     assert "reversed" in _one_line_error(status, err)
 
 
-def test_cli_missing_index_repair_command_keeps_the_index_dir(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("verb", [("search", "x"), ("index", "info")])
+def test_cli_missing_index_repair_command_keeps_the_index_dir(tmp_path, monkeypatch, capsys,
+                                                               verb):
     from assistant import cli as cli_module
 
     folder = tmp_path / "elsewhere"
-    monkeypatch.setattr(sys, "argv", ["assistant", "--index-dir", str(folder), "search", "x"])
-    with pytest.raises(SystemExit) as exit_:
-        cli_module.main()
-    line = _one_line_error(exit_.value.code, capsys.readouterr().err)
-    assert f"python -m assistant --index-dir {folder} index build" in line
-
-
-def test_cli_index_info_repair_command_keeps_the_index_dir(tmp_path, monkeypatch, capsys):
-    from assistant import cli as cli_module
-
-    folder = tmp_path / "elsewhere"
-    monkeypatch.setattr(sys, "argv", ["assistant", "--index-dir", str(folder), "index", "info"])
+    monkeypatch.setattr(sys, "argv", ["assistant", "--index-dir", str(folder), *verb])
     with pytest.raises(SystemExit) as exit_:
         cli_module.main()
     line = _one_line_error(exit_.value.code, capsys.readouterr().err)
