@@ -327,7 +327,9 @@ def verify_index(settings: Settings, *, embedder_name: str | None = None) -> Man
     expected = embedder_name or embedder_id(settings.embedding.model)
     problems = differences(manifest, settings, expected) + damaged_files(path, manifest)
     if problems:
-        raise IndexMismatchError(f"the index in {path} does not match: {'; '.join(problems)}; {hint}")
+        raise IndexMismatchError(
+            f"the index in {path} does not match: {'; '.join(problems)}; {hint}"
+        )
     return manifest
 
 
