@@ -60,6 +60,18 @@ def editions(corpus: Corpus) -> dict[str, Edition]:
     return {file: edition_of(documents) for file, documents in by_file.items()}
 
 
+_CACHE: dict[int, tuple[Corpus, dict[str, Edition]]] = {}
+
+
+def editions_of(corpus: Corpus) -> dict[str, Edition]:
+    """``editions(corpus)``, computed once per corpus object (the window asks per citation)."""
+    cached = _CACHE.get(id(corpus))
+    if cached is None or cached[0] is not corpus:
+        _CACHE.clear()
+        cached = _CACHE[id(corpus)] = (corpus, editions(corpus))
+    return cached[1]
+
+
 def edition_of(documents: list[Document]) -> Edition:
     """The edition of the documents of one file (its front matter read for editor and imprint)."""
     name = next((d.volume for d in documents if d.volume), "")

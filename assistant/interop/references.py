@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import AssistantError
-from assistant.interop.edition import Edition
+from assistant.interop.edition import Edition, editions_of
 from assistant.types import Citation, Document
 
 Format = Literal["csl-json", "bibtex"]
@@ -218,6 +218,14 @@ def render(targets: Iterable[Cited], format: str) -> str:
     if format == "bibtex":
         return "\n".join(bibtex_entry(t) for t in targets)
     raise AssistantError(f"unknown reference format {format!r}: use {' or '.join(FORMATS)}")
+
+
+def citation_formats(citation: Citation, document: Document | None, corpus) -> dict[str, str]:
+    """{"csl-json", "bibtex"} of an answer's citation (empty when its document is unknown)."""
+    if document is None or corpus is None:
+        return {}
+    target = cited_from(citation, document, editions_of(corpus)[document.file])
+    return {format: render([target], format).strip() for format in FORMATS}
 
 
 def render_csl(items: Sequence[dict], *, style: Path = STYLE, locale: str = "fr-FR"
