@@ -36,10 +36,6 @@ class TestLettersRetrieverStandard(RetrieversIntegrationTests):
     def retriever_query_example(self) -> str:
         return "Qui était Benjamin Stolberg ?"
 
-    @pytest.mark.asyncio
-    async def test_ainvoke_returns_documents(self, retriever) -> None:
-        await super().test_ainvoke_returns_documents(retriever)
-
 
 def test_call_time_k_overrides_the_constructor_k():
     retriever = LettersRetriever(retriever=_ENGINE["retriever"], k=8)

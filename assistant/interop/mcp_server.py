@@ -14,6 +14,7 @@ import base64
 import binascii
 import functools
 import hmac
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,15 +29,17 @@ MCP_PATH = "/gradio_api/mcp"
 
 
 def _reported(tool: Callable) -> Callable:
-    """The tool with our errors shown to the client as one clear message."""
+    """The tool as the client sees it: its result as JSON text (Gradio would hand a dict over
+    as Python's repr), our errors as one clear message."""
 
     @functools.wraps(tool)
-    def call(*args, **kwargs):
+    def call(*args, **kwargs) -> str:
         try:
-            return tool(*args, **kwargs)
+            return json.dumps(tool(*args, **kwargs), ensure_ascii=False)
         except AssistantError as error:
             raise gr.Error(str(error), print_exception=False) from None
 
+    call.__annotations__ = {**tool.__annotations__, "return": "str"}
     return call
 
 
