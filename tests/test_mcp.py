@@ -164,6 +164,7 @@ def test_get_passage_and_get_note_are_verbatim_with_their_reference(served, corp
     ("get_note", {"doc_id": "004-002", "number": 44}, "has no note 44"),
     ("get_passage", {"doc_id": "004-999", "line_start": 1, "line_end": 2}, "no document"),
     ("search_letters", {"query": "Stolberg", "k": 500}, "k must be between"),
+    ("api_ask", {"question": STOLBERG}, "Unknown tool"),  # the window's /ask is no tool
 ])
 def test_bad_calls_are_clear_tool_errors(served, tool, arguments, message):
     failed, text = call(served, tool, arguments)
@@ -188,3 +189,33 @@ def test_without_the_credentials_an_mcp_call_is_refused(served_with_login):
     result = result_of(served_with_login, "get_note", {"doc_id": "004-002", "number": 4},
                        auth=httpx.BasicAuth(USER, PASSWORD))
     assert result["number"] == 4
+
+
+def test_the_window_api_still_answers_when_mcp_is_on(served):
+    from gradio_client import Client
+
+    client = Client(served.split("/gradio_api/")[0] + "/", verbose=False)
+    result = client.predict(question=STOLBERG, api_name="/ask")
+    assert result["citations"] and not result["refused"]
+
+
+def test_ask_cite_prints_the_references_of_the_citations(built_index):
+    """`ask --cite`: the answer, then its citations as BibTeX (parsed) or CSL-JSON."""
+    import bibtexparser
+    from typer.testing import CliRunner
+
+    from assistant.cli import _register, app
+
+    _register()
+    runner = CliRunner()
+    result = runner.invoke(app, ["--index-dir", str(built_index), "ask", STOLBERG,
+                                 "--cite", "bibtex"])
+    assert result.exit_code == 0, result.output
+    entries = bibtexparser.parse_string(result.output[result.output.index("@"):]).entries
+    assert entries and any(e.fields_dict.get("note") for e in entries)
+    result = runner.invoke(app, ["--index-dir", str(built_index), "ask", STOLBERG, "--json",
+                                 "--cite", "csl-json"])
+    answer = json.loads(result.output)
+    items = json.loads(answer["references"])
+    assert len(items) == len(answer["citations"])
+    assert items[0]["container-title"] == "Œuvres"

@@ -52,6 +52,16 @@ def add_tools(services: Callable[[], Any]) -> None:
         gr.api(_reported(getattr(tools, name)), api_name=name, queue=False)
 
 
+def only_the_letter_tools(app: gr.Blocks) -> None:
+    """List (and accept) only the four tools: Gradio makes every public API endpoint a tool,
+    and the window's own ``/ask`` (for gradio_client) would duplicate ask_letters."""
+    server = getattr(app, "mcp_server_obj", None)
+    if server is None:
+        raise AssistantError(f"the MCP server did not start: {getattr(app, 'mcp_error', '')}")
+    server.tool_to_endpoint = {name: endpoint for name, endpoint in
+                               server.tool_to_endpoint.items() if name in TOOL_NAMES}
+
+
 class RequireCredentials:
     """ASGI middleware: requests under ``MCP_PATH`` need ``Authorization: Basic`` with the
     window's credentials (401 otherwise); every other request passes untouched."""

@@ -151,9 +151,7 @@ def create_app(
                             api_visibility="private").then(
             lambda: gr.update(visible=backend.services is None), None, [reload_button],
             api_visibility="private")
-        # With the MCP tools on, /ask stays callable but unlisted (it would duplicate ask_letters).
-        gr.api(handlers.api_ask, api_name="ask", concurrency_id=ANSWER_GROUP,
-               api_visibility="undocumented" if settings.ui.mcp else "public")
+        gr.api(handlers.api_ask, api_name="ask", concurrency_id=ANSWER_GROUP)
         if settings.ui.mcp:
             from assistant.interop.mcp_server import add_tools
 

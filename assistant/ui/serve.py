@@ -9,7 +9,7 @@ import gradio as gr
 
 from assistant.config import Settings, UISettings
 from assistant.errors import AssistantError
-from assistant.interop.mcp_server import credentials_middleware
+from assistant.interop.mcp_server import credentials_middleware, only_the_letter_tools
 
 
 def auth_of(ui: UISettings) -> tuple[str, str] | None:
@@ -64,6 +64,8 @@ def launch(
             f"cannot serve on {ui.host}:{ui.port} (the port is taken, or the host is not an "
             "address of this machine): choose another --port, or --port 0 for a free one"
         ) from None
+    if ui.mcp:
+        only_the_letter_tools(app)
     if block:
         app.block_thread()
     return app, local_url
