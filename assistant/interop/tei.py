@@ -29,7 +29,6 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 SCHEMA = Path(__file__).with_name("tei-letters.rng")
 _T = f"{{{TEI_NS}}}"
-_NOT_CORRESPONDENCE = {"front-matter", "chronology", "back-matter", "preface"}
 
 
 def _el(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
@@ -128,7 +127,8 @@ def _document_tree(root, document: Document, edition: Edition, mapper: LineMappe
 
 
 def _correspondence(profile, document: Document) -> None:
-    if document.kind in _NOT_CORRESPONDENCE and not (document.sender or document.date):
+    """Who sent it to whom, and when (nothing for the front and back matter, which have none)."""
+    if not (document.sender or document.recipient or document.date or document.date_raw):
         return
     desc = _el(profile, "correspDesc")
     sent = _el(desc, "correspAction", type="sent")
