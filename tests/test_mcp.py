@@ -198,24 +198,3 @@ def test_the_window_api_still_answers_when_mcp_is_on(served):
     result = client.predict(question=STOLBERG, api_name="/ask")
     assert result["citations"] and not result["refused"]
 
-
-def test_ask_cite_prints_the_references_of_the_citations(built_index):
-    """`ask --cite`: the answer, then its citations as BibTeX (parsed) or CSL-JSON."""
-    import bibtexparser
-    from typer.testing import CliRunner
-
-    from assistant.cli import _register, app
-
-    _register()
-    runner = CliRunner()
-    result = runner.invoke(app, ["--index-dir", str(built_index), "ask", STOLBERG,
-                                 "--cite", "bibtex"])
-    assert result.exit_code == 0, result.output
-    entries = bibtexparser.parse_string(result.output[result.output.index("@"):]).entries
-    assert entries and any(e.fields_dict.get("note") for e in entries)
-    result = runner.invoke(app, ["--index-dir", str(built_index), "ask", STOLBERG, "--json",
-                                 "--cite", "csl-json"])
-    answer = json.loads(result.output)
-    items = json.loads(answer["references"])
-    assert len(items) == len(answer["citations"])
-    assert items[0]["container-title"] == "Œuvres"

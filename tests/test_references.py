@@ -74,3 +74,24 @@ def test_a_missing_note_is_a_clear_error(corpus, edition_of):
     document = corpus.get(FRANKEL)
     with pytest.raises(AssistantError, match="has no note 99"):
         R.cited(document, edition_of(document), note=99)
+
+
+@pytest.mark.slow
+def test_ask_cite_prints_the_references_of_the_citations(built_index):
+    """`ask --cite`: the answer, then its citations as BibTeX (parsed) or CSL-JSON."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import _register, app
+
+    _register()
+    runner = CliRunner()
+    ask = ["--index-dir", str(built_index), "ask", "Qui était Benjamin Stolberg ?"]
+    result = runner.invoke(app, [*ask, "--cite", "bibtex"])
+    assert result.exit_code == 0, result.output
+    entries = bibtexparser.parse_string(result.output[result.output.index("@"):]).entries
+    assert entries and any(e.fields_dict.get("note") for e in entries)
+    result = runner.invoke(app, [*ask, "--json", "--cite", "csl-json"])
+    answer = json.loads(result.output)
+    items = json.loads(answer["references"])
+    assert len(items) == len(answer["citations"])
+    assert items[0]["container-title"] == "Œuvres"

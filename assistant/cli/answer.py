@@ -73,7 +73,7 @@ def ask(
     from assistant.chain import check_question
     check_question(question)  # before loading anything
     if cite is not None:
-        from assistant.cli.interop import check_cite_format
+        from assistant.cli.interop import answer_references, check_cite_format
 
         check_cite_format(cite)
     filters = filters_of(after=after, before=before, correspondent=correspondent, kind=kind,
@@ -83,8 +83,6 @@ def ask(
     if as_json:
         answer = services.ask(question, (), **options)
         if cite:
-            from assistant.cli.interop import answer_references
-
             typer.echo(json.dumps({**answer.model_dump(mode="json"),
                                    "references": answer_references(services, answer, cite)},
                                   ensure_ascii=False, indent=2))
@@ -93,8 +91,6 @@ def ask(
         return
     answer = _print_streaming(services, question, (), **options)
     if cite:
-        from assistant.cli.interop import answer_references
-
         typer.echo("\n" + answer_references(services, answer, cite), nl=False)
 
 
