@@ -183,6 +183,10 @@ class UISettings(BaseModel):
         4, ge=1, description="Questions answered at once (Gradio queue concurrency)."
     )
     examples: int = Field(4, ge=0, description="Example questions shown, taken from the eval set.")
+    mcp: bool = Field(
+        False, description="Also serve the MCP tools (search_letters, ask_letters, get_passage, "
+        "get_note) at /gradio_api/mcp/, behind the same binding and credentials as the window.",
+    )
 
 
 class EvalSettings(BaseModel):

@@ -11,10 +11,11 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
 from assistant.retrieve import Retriever
-from assistant.types import Chunk, Hit, SearchFilters
+from assistant.types import Answer, Chunk, Hit, SearchFilters
 
 _HIT_FIELDS = ("score", "rank", "bm25_rank", "dense_rank", "dense_score")
 
@@ -35,7 +36,11 @@ def hit_from_document(document: LCDocument) -> Hit:
 
 
 class LettersRetriever(BaseRetriever):
-    """LangChain retriever over the letters' index (hybrid search, filters, diversity)."""
+    """LangChain retriever over the letters' index (hybrid search, filters, diversity).
+
+    ``k``, ``mode`` and ``filters`` set at construction are the defaults; ``invoke(query,
+    k=3)`` (LangChain's call-time keyword) overrides them for one call.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -45,7 +50,24 @@ class LettersRetriever(BaseRetriever):
     filters: SearchFilters | None = None
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None, mode: str | None = None, filters: SearchFilters | None = None,
     ) -> list[LCDocument]:
-        hits = self.retriever.search(query, k=self.k, mode=self.mode, filters=self.filters)
+        hits = self.retriever.search(
+            query, k=k if k is not None else self.k, mode=mode or self.mode,
+            filters=filters if filters is not None else self.filters,
+        )
         return [document_from_hit(hit) for hit in hits]
+
+
+def answer_runnable(services) -> Runnable:
+    """The answering chain as a LangChain Runnable: a question (str), or {"question",
+    "history", "filters", "k"}, in; our ``Answer`` (text, citations, refusal) out."""
+
+    def answer(request: str | dict) -> Answer:
+        if isinstance(request, str):
+            request = {"question": request}
+        return services.ask(request["question"], tuple(request.get("history", ())),
+                            filters=request.get("filters"), k=request.get("k"))
+
+    return RunnableLambda(answer).with_config(run_name="letters_answer")

@@ -4,10 +4,13 @@ Screenshots go to artifacts/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from pathlib import Path
+from urllib.parse import urlparse
 
+import bibtexparser
 import pytest
 
 from assistant.config import PROJECT_ROOT
@@ -95,6 +98,17 @@ def test_ask_click_citation_see_passage_and_note(page):
     page.wait_for_function("document.querySelector('#sources .src-copy').textContent.includes('Copied')")
     assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-ref")
     assert page.locator("#viewer .doc-viewer.empty").count() == 1
+    # ... or, with the format chosen beside it, BibTeX or CSL-JSON that a parser reads.
+    choice = page.locator("#sources .src-card .src-format").first
+    choice.select_option("bibtex")
+    copy.click()
+    [entry] = bibtexparser.parse_string(page.evaluate("navigator.clipboard.readText()")).entries
+    assert entry.fields_dict["title"].value
+    choice.select_option("csl")
+    copy.click()
+    [item] = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    assert item["id"] == entry.key and ".txt, l. " in item["source"]
+    assert page.locator("#viewer .doc-viewer.empty").count() == 1  # choosing opened nothing
 
     links.first.click()
     page.wait_for_selector("#viewer .doc-viewer .scroll-target", timeout=TIMEOUT)
@@ -183,3 +197,31 @@ def test_browse_lists_the_chronology(page):
     chronology.click()
     page.wait_for_selector("#viewer .doc-viewer[data-doc]", timeout=TIMEOUT)
     assert "chronology" in page.inner_text("#viewer .doc-head")
+
+
+def _outside(url: str, served: str) -> bool:
+    """A request that leaves the app's own server (data: and blob: URLs stay in the page)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "chrome-extension"):
+        return False
+    return parsed.hostname != "127.0.0.1" or parsed.port != urlparse(served).port
+
+
+def test_loading_the_window_and_asking_sends_nothing_beyond_this_machine(browser, served):
+    """Fonts, scripts, analytics included: every request, from the first one, goes to the app
+    on 127.0.0.1 (a historian's archive stays private)."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda socket_: requests.append(socket_.url))
+    page.goto(served)
+    page.wait_for_selector("#question textarea", timeout=TIMEOUT)
+    ask(page, STOLBERG, 0)
+    page.locator('#chat a[href^="#cite-0-"]').first.click()
+    page.wait_for_selector("#viewer .doc-viewer .scroll-target", timeout=TIMEOUT)
+    page.wait_for_timeout(1000)  # late requests (fonts, beacons) have their chance
+    context.close()
+    assert len(requests) > 10, requests  # the page's own requests were seen
+    outside = [url for url in requests if _outside(url, served)]
+    assert not outside, outside

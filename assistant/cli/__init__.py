@@ -61,9 +61,19 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def _register() -> None:
-    from assistant.cli import answer, config_cmd, corpus, evaluate, index, llm_cmd, serve
+    from assistant.cli import (
+        answer,
+        config_cmd,
+        corpus,
+        evaluate,
+        index,
+        interop,
+        llm_cmd,
+        serve,
+    )
 
     app.add_typer(config_cmd.app, name="config")
+    corpus.app.command("cite")(interop.cite)
     app.add_typer(corpus.app, name="corpus")
     app.add_typer(index.app, name="index")
     app.command("search")(index.search)

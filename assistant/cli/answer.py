@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated
 
@@ -63,20 +64,34 @@ def ask(
     kind: Kind = None,
     file: File = None,
     k: K = None,
+    cite: Annotated[str | None, typer.Option(
+        "--cite", help="Also print the citations' references: csl-json, bibtex or text.")
+    ] = None,
 ) -> None:
     """Answer a question from the letters: quoted passages, each cited to its document and
     footnote, then the numbered citations (or an honest refusal)."""
     from assistant.chain import check_question
     check_question(question)  # before loading anything
+    if cite is not None:
+        from assistant.cli.interop import answer_references, check_cite_format
+
+        check_cite_format(cite)
     filters = filters_of(after=after, before=before, correspondent=correspondent, kind=kind,
                          file=file)
     services = _services(ctx, llm)
     options = {"filters": None if filters.is_empty() else filters, "k": k}
     if as_json:
         answer = services.ask(question, (), **options)
-        typer.echo(answer.model_dump_json(indent=2))
+        if cite:
+            typer.echo(json.dumps({**answer.model_dump(mode="json"),
+                                   "references": answer_references(services, answer, cite)},
+                                  ensure_ascii=False, indent=2))
+        else:
+            typer.echo(answer.model_dump_json(indent=2))
         return
-    _print_streaming(services, question, (), **options)
+    answer = _print_streaming(services, question, (), **options)
+    if cite:
+        typer.echo("\n" + answer_references(services, answer, cite), nl=False)
 
 
 def chat(

@@ -147,12 +147,25 @@ def document_record(document: Document) -> dict:
 def export(
     ctx: typer.Context,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the JSON Lines here instead of stdout.")
+        Path | None, typer.Option("--out", help="Write the JSON Lines here instead of stdout "
+                                  "(with --format tei: the folder of the TEI files).")
     ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="json (JSON Lines) or tei (TEI P5, one file per "
+                          "corpus file).")
+    ] = "json",
     strict: StrictOption = None,
 ) -> None:
-    """Write the corpus as JSON Lines, one document per line."""
+    """Write the corpus as JSON Lines, one document per line, or as TEI P5 files."""
     corpus, strict_default = _load(ctx)
+    if format == "tei":
+        from assistant.cli.interop import export_tei
+
+        export_tei(ctx, corpus, out)
+        _report_problems(corpus, strict_default if strict is None else strict)
+        return
+    if format != "json":
+        raise CorpusError(f"unknown export format {format!r}: use json or tei")
     lines = (json.dumps(document_record(d), ensure_ascii=False) + "\n" for d in corpus.documents)
     if out is None:
         sys.stdout.writelines(lines)
@@ -225,6 +238,13 @@ def show(
     doc_id: Annotated[str, typer.Argument(help="Document id, e.g. 004-017, 004-f03 or 000-001.")],
 ) -> None:
     """Print one document: its text with [n] at each note call, then its notes."""
+    document, _ = load_document(ctx, doc_id)
+    typer.echo(render_document(document), nl=False)
+
+
+def load_document(ctx: typer.Context, doc_id: str) -> tuple[Document, Corpus]:
+    """The document with this id and its corpus (CorpusError naming the id's form, checked
+    before the corpus is read, or how to list the ids)."""
     doc_id = doc_id.strip()
     if not DOC_ID.match(doc_id):
         raise CorpusError(
@@ -238,4 +258,4 @@ def show(
             f"no document {doc_id!r} in the corpus; list the ids with "
             "`python -m assistant corpus export | jq -r .id`"
         )
-    typer.echo(render_document(document), nl=False)
+    return document, corpus

@@ -20,6 +20,10 @@ def serve(
     share: Annotated[
         bool, typer.Option("--share", help="Ask Gradio for a public share link (off by default).")
     ] = False,
+    mcp: Annotated[
+        bool, typer.Option("--mcp", help="Also serve the MCP tools at /gradio_api/mcp/ "
+                           "(search_letters, ask_letters, get_passage, get_note).")
+    ] = False,
 ) -> None:
     """Serve the chat window (127.0.0.1:7860 by default) and print its URL.
 
@@ -34,6 +38,8 @@ def serve(
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     if share:
         updates["share"] = True
+    if mcp:
+        updates["mcp"] = True
     settings = settings.model_copy(update={"ui": settings.ui.model_copy(update=updates)})
 
     def load() -> Services:
@@ -57,6 +63,8 @@ def serve(
     app = create_app(services, settings=settings, problem=problem, loader=load, corpus=corpus)
     app, url = launch(services, settings, app=app, block=False, quiet=True)
     typer.echo(f"Chat window: {url}  (Ctrl+C to stop)")
+    if settings.ui.mcp:
+        typer.echo(f"MCP server (streamable HTTP): {url.rstrip('/')}/gradio_api/mcp/")
     if getattr(app, "share_url", None):
         typer.echo(f"Public share link: {app.share_url}")
     app.block_thread()

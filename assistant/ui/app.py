@@ -152,4 +152,8 @@ def create_app(
             lambda: gr.update(visible=backend.services is None), None, [reload_button],
             api_visibility="private")
         gr.api(handlers.api_ask, api_name="ask", concurrency_id=ANSWER_GROUP)
+        if settings.ui.mcp:
+            from assistant.interop.mcp_server import add_tools
+
+            add_tools(backend.require)
     return app

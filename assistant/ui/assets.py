@@ -77,10 +77,12 @@ const copyText = async (text) => {
 };
 const open = (card) => trigger('click', {cite: card.dataset.cite});
 element.addEventListener('click', async (event) => {
+  if (event.target.closest('select.src-format')) { event.stopPropagation(); return; }
   const copy = event.target.closest('button.src-copy');
   if (copy) {
     event.stopPropagation();
-    const ok = await copyText(copy.dataset.ref);
+    const format = copy.parentElement.querySelector('select.src-format');
+    const ok = await copyText(copy.dataset[format ? format.value : 'ref'] || copy.dataset.ref);
     copy.textContent = ok ? 'Copied ✓' : 'Copy failed';
     setTimeout(() => { copy.textContent = 'Copy reference'; }, 1500);
     return;
@@ -90,6 +92,7 @@ element.addEventListener('click', async (event) => {
 });
 element.addEventListener('keydown', (event) => {
   const card = event.target.closest('.src-card');
+  if (event.target.closest('select.src-format, button.src-copy')) return;
   if (card && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); open(card); }
 });
 """
@@ -125,6 +128,7 @@ SOURCES_CSS = """
 .src-ok { color: #227a3b; } .src-warn { color: #a5520a; }
 .src-copy { border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 1px 8px;
   background: var(--button-secondary-background-fill); cursor: pointer; font-size: 0.9em; }
+.src-format { margin-left: auto; margin-right: 6px; font-size: 0.85em; padding: 0 4px; }
 .state { border-radius: 6px; padding: 8px 10px; margin: 6px 0; background: #fdf6e3;
   border: 1px solid #e8d9a8; }
 """

@@ -119,7 +119,8 @@ class Handlers:
         """Ask (streaming): yields (chat, answers, sources panel, question box)."""
         chat, answers = _chat(chat), list(answers or [])
         turn = len(answers)
-        sources = H.sources_html(answers[-1], turn - 1) if answers else H.sources_html(None, 0)
+        sources = (H.sources_html(answers[-1], turn - 1, references=self.references) if answers
+                   else H.sources_html(None, 0))
         if not (question or "").strip():
             yield chat, answers, sources, ""
             return
@@ -152,7 +153,7 @@ class Handlers:
         answers.append(final)
         chat[-1] = {"role": "assistant", "content": H.answer_markdown(
             final, turn, filters_note=describe_filters(filters, final.language))}
-        yield chat, answers, H.sources_html(final, turn), ""
+        yield chat, answers, H.sources_html(final, turn, references=self.references), ""
 
     def new_conversation(self) -> tuple[list, list, str, str, str]:
         """(chat, answers, sources panel, viewer, question box) for a fresh conversation."""
@@ -165,7 +166,7 @@ class Handlers:
         turn = H.turn_of_message(json.dumps(value) if not isinstance(value, str) else value)
         if turn is None or not 0 <= turn < len(answers):
             return gr.skip()
-        return H.sources_html(answers[turn], turn)
+        return H.sources_html(answers[turn], turn, references=self.references)
 
     def open_citation(self, answers: list | None, evt: gr.EventData) -> tuple[str, str]:
         """A [n] link or a source card was clicked: (viewer, sources panel of that answer)."""
@@ -181,13 +182,20 @@ class Handlers:
         if citation is None:
             return gr.skip(), gr.skip()
         doc = self._document(citation.doc_id)
-        return V.document_html(doc, citation), H.sources_html(answer, turn, selected=key)
+        return V.document_html(doc, citation), H.sources_html(answer, turn, selected=key,
+                                                              references=self.references)
 
     def _document(self, doc_id: str):
         if self.backend.services is not None:
             return self.backend.services.document(doc_id)
         corpus = self.backend.corpus
         return corpus.get(doc_id) if corpus is not None else None
+
+    def references(self, citation: Citation) -> dict[str, str]:
+        """The citation's CSL-JSON and BibTeX, for the sources panel's "Copy reference"."""
+        from assistant.interop.references import citation_formats
+
+        return citation_formats(citation, self._document(citation.doc_id), self.backend.corpus)
 
     def open_document(self, evt: gr.EventData) -> str:
         """A row of the browse table was clicked: the whole document, nothing highlighted."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer.citations import format_date, format_pages
 from assistant.answer.phrases import FILTERS
@@ -133,8 +133,10 @@ def _people(sender: str | None, recipient: str | None) -> str:
 
 
 def source_card(citation: Citation, key: str, *, selected: bool = False,
-                language: str = "fr") -> str:
-    """One citation as a card: number, title, date, people, page, note, quote, verified mark."""
+                language: str = "fr", formats: Mapping[str, str] | None = None) -> str:
+    """One citation as a card: number, title, date, people, page, note, quote, verified mark;
+    "Copy reference" copies the text reference, or with ``formats`` ({"csl-json", "bibtex"})
+    the format chosen beside it."""
     classes = "src-card" + (" selected" if selected else "")
     mark = (
         f'<span class="src-ok" title="The quote was found in the text">{VERIFIED_MARK}</span>'
@@ -155,15 +157,36 @@ def source_card(citation: Citation, key: str, *, selected: bool = False,
         f'<span class="src-title">{esc(citation.title or citation.doc_id)}</span></div>'
         f'<div class="src-meta">{meta_html}</div>'
         f'<blockquote class="src-quote">{esc(citation.quote)}</blockquote>'
-        f'<div class="src-foot">{mark}'
-        f'<button type="button" class="src-copy" data-ref="{esc(reference)}" '
-        f'title="{esc(reference)}">Copy reference</button></div>'
+        f'<div class="src-foot">{mark}{_format_choice(formats)}'
+        f'<button type="button" class="src-copy" data-ref="{esc(reference)}"'
+        f'{_format_data(formats)} title="{esc(reference)}">Copy reference</button></div>'
         "</div>"
     )
 
 
-def sources_html(answer: Answer | None, turn: int, *, selected: str | None = None) -> str:
-    """The sources panel for one answer (its citations, or its 'see also' when refused)."""
+_REFERENCE_FORMATS = {"csl-json": ("csl", "CSL-JSON (Zotero)"), "bibtex": ("bibtex", "BibTeX")}
+
+
+def _format_choice(formats: Mapping[str, str] | None) -> str:
+    if not formats:
+        return ""
+    options = "".join(f'<option value="{attribute}">{label}</option>'
+                      for name, (attribute, label) in _REFERENCE_FORMATS.items()
+                      if name in formats)
+    return ('<select class="src-format" aria-label="Reference format" title="Reference format">'
+            f'<option value="ref">Text</option>{options}</select>')
+
+
+def _format_data(formats: Mapping[str, str] | None) -> str:
+    return "".join(f' data-{attribute}="{esc(formats[name])}"'
+                   for name, (attribute, _) in _REFERENCE_FORMATS.items()
+                   if formats and name in formats)
+
+
+def sources_html(answer: Answer | None, turn: int, *, selected: str | None = None,
+                 references: Callable[[Citation], Mapping[str, str]] | None = None) -> str:
+    """The sources panel for one answer (its citations, or its 'see also' when refused);
+    ``references`` gives a citation's CSL-JSON and BibTeX for "Copy reference"."""
     if answer is None:
         return (
             '<div class="src-panel empty"><p>Sources of the answer appear here. '
@@ -183,7 +206,8 @@ def sources_html(answer: Answer | None, turn: int, *, selected: str | None = Non
         cards = [(cite_key(turn, c.n), c) for c in answer.citations]
         if not cards:
             parts.append('<div class="state">This answer cites no source.</div>')
-    parts.extend(source_card(c, key, selected=key == selected, language=answer.language)
+    parts.extend(source_card(c, key, selected=key == selected, language=answer.language,
+                             formats=references(c) if references else None)
                  for key, c in cards)
     parts.append("</div>")
     return "".join(parts)

@@ -9,6 +9,7 @@ import gradio as gr
 
 from assistant.config import Settings, UISettings
 from assistant.errors import AssistantError
+from assistant.interop.mcp_server import credentials_middleware, only_the_letter_tools
 
 
 def auth_of(ui: UISettings) -> tuple[str, str] | None:
@@ -38,12 +39,13 @@ def launch(
     # Retrieval and answering are guarded by the services, so several questions may run at
     # once; the limit keeps a burst of users from queueing up more work than 2 cores can do.
     app.queue(default_concurrency_limit=ui.concurrency, max_size=ui.concurrency * 64)
+    auth = auth_of(ui)
     try:
         _, local_url, _ = app.launch(
             server_name=ui.host,
             server_port=ui.port or None,
             share=ui.share,
-            auth=auth_of(ui),
+            auth=auth,
             prevent_thread_lock=True,
             quiet=quiet,
             show_error=False,
@@ -53,13 +55,17 @@ def launch(
             run_history=False,
             footer_links=["api"],
             ssr_mode=False,
-            mcp_server=False,
+            mcp_server=ui.mcp,
+            # Gradio's login does not cover its MCP routes: they get the same check here.
+            app_kwargs={"middleware": credentials_middleware(auth)} if ui.mcp else None,
         )
     except OSError:  # raised by gradio when it cannot bind
         raise AssistantError(
             f"cannot serve on {ui.host}:{ui.port} (the port is taken, or the host is not an "
             "address of this machine): choose another --port, or --port 0 for a free one"
         ) from None
+    if ui.mcp:
+        only_the_letter_tools(app)
     if block:
         app.block_thread()
     return app, local_url
