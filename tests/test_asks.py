@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.asked import ParsedQuestion
 from assistant.answer.asks import Asks, absent_from_corpus, contradictions
-from assistant.answer.features import Question, TermStats, candidates_of, term_stats
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.scoring import candidates_of
 from assistant.types import Chunk, Hit
 
 
@@ -84,9 +86,9 @@ UNION = "Le N.A.S. de Sneevliet a perdu ces dernières années 12 000 membres."
 ])
 def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts, sender, signs):
     hits = [unit(i, text, sender=sender) for i, text in enumerate(texts, start=1)]
-    stats = TermStats.from_chunks([h.chunk for h in hits] + [unit(9, text).chunk for text in (
+    stats = CorpusStats.from_chunks([h.chunk for h in hits] + [unit(9, text).chunk for text in (
         KIROV, "assassinat", "Le titre et le prix payé du livre, les archives.", UNION)])
-    parsed = Question.parse(question)
+    parsed = ParsedQuestion.parse(question)
     assert contradictions(parsed, candidates_of(hits), hits, stats, language) == signs
 
 
@@ -107,5 +109,5 @@ def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts,
     ("Who was in the Red Army?", "en", []),
 ])
 def test_what_the_whole_corpus_never_mentions(retriever, question, language, missing):
-    stats = term_stats(retriever.chunks)
-    assert absent_from_corpus(Question.parse(question), stats, language) == missing
+    stats = CorpusStats.from_chunks(retriever.chunks)
+    assert absent_from_corpus(ParsedQuestion.parse(question), stats, language) == missing

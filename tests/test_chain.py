@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import chain
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
-from assistant.types import Answer, Chunk, Hit
+from assistant.types import Answer, ChainState, Chunk
+
+from conftest import FakeRetriever, fake_chat_model
 
 ARCHIVES = (
     "J'en viens maintenant de nouveau à ma proposition concer nant la vente des archives. Nous "
@@ -34,27 +35,12 @@ def unit(n: int, text: str, *, footnote: int | None = None) -> Chunk:
     )
 
 
-class FakeRetriever:
-    """Returns its units in order and remembers the queries (no embedder: lexical scoring)."""
-
-    embedder = None
-
-    def __init__(self, units: list[Chunk]):
-        self.chunks = units
-        self.queries: list[str] = []
-
-    def search(self, query, *, k=None, mode=None, filters=None):
-        self.queries.append(query)
-        return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
-
-
 @pytest.fixture
 def fake_retriever() -> FakeRetriever:
     return FakeRetriever([unit(1, ARCHIVES), unit(2, NOTE, footnote=4)])
 
 
-def fake_llm(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter(replies))
+fake_llm = fake_chat_model
 
 
 SETTINGS = Settings()
@@ -111,8 +97,7 @@ def test_steps_are_named_runnables_in_order(fake_retriever):
 
     handler = Names()
     built = chain.build_chain(retriever=fake_retriever, settings=SETTINGS)
-    state = chain._initial_state("Les archives ?", (), filters=None, k=None, mode="extractive",
-                                 search_mode=None)
+    state = ChainState(question="Les archives ?")
     built.invoke(state, config={"callbacks": [handler]})
     assert handler.names == ["ask", "prepare", "condense", "retrieve", "answer", "cite"]
 

@@ -29,19 +29,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.citations import format_date
-from assistant.answer.features import (
-    WANTS_DATE,
-    WANTS_NUMBER,
-    Around,
-    Candidate,
-    Question,
-    TermStats,
-    covered,
-)
-from assistant.answer.textnorm import (
-    STOPWORDS,
+from assistant.answer.asked import WANTS_DATE, WANTS_NUMBER, ParsedQuestion
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.matching import covered
+from assistant.answer.scoring import Around, Sentence
+from assistant.text import (
+    ANSWER_STOPWORDS,
     fold,
+    format_date,
     month_years,
     name_key,
     name_runs,
@@ -113,30 +108,30 @@ class Asks:
                 break
         replier = next((m["x"] for m in (p.search(folded) for p in _REPLY_ASKED) if m), None)
         return cls(attribute=attribute, complement=complement, ordinal=_ordinal_of(words(text)),
-                   replier=name_key(replier) if replier and replier not in STOPWORDS else None)
+                   replier=name_key(replier) if replier and replier not in ANSWER_STOPWORDS else None)
 
 
 def _asked(word: str, names: set[str]) -> bool:
-    return word not in STOPWORDS and word not in _GENERIC and word not in names and len(word) > 2
+    return word not in ANSWER_STOPWORDS and word not in _GENERIC and word not in names and len(word) > 2
 
 
 def _ordinal_of(tokens: Sequence[str]) -> tuple[int, str] | None:
     for i, token in enumerate(tokens[:-1]):
         if token in _ORDINALS:
             noun = tokens[i + 1]
-            if noun not in STOPWORDS and len(noun) > 2:
+            if noun not in ANSWER_STOPWORDS and len(noun) > 2:
                 return _ORDINALS[token], stem(noun)
     return None
 
 
-def source_terms(candidates: Iterable[Candidate], sources: Sequence[Hit]) -> set[str]:
+def source_terms(candidates: Iterable[Sentence], sources: Sequence[Hit]) -> set[str]:
     """Every content stem of the sources read, their context included."""
     return set().union(*(c.terms for c in candidates),
                        *(Around.of(hit.chunk).terms for hit in sources))
 
 
-def contradictions(question: Question, candidates: list[Candidate], sources: Sequence[Hit],
-                   stats: TermStats | None, language: str = "fr") -> list[str]:
+def contradictions(question: ParsedQuestion, candidates: list[Sentence], sources: Sequence[Hit],
+                   stats: CorpusStats | None, language: str = "fr") -> list[str]:
     """Plain signs that the sources read do not hold what the question asks (empty: none)."""
     asks = Asks.of(question.text)
 
@@ -190,7 +185,7 @@ def _ordinal_contradicted(ordinal: tuple[int, str], sources: Sequence[Hit]) -> b
     return bool(seen) and rank not in seen
 
 
-def _replies(replier: str, candidates: list[Candidate], sources: Sequence[Hit]) -> bool:
+def _replies(replier: str, candidates: list[Sentence], sources: Sequence[Hit]) -> bool:
     """A source belongs to a document the replier wrote, or a sentence has the replier and a
     reply word."""
     for hit in sources:
@@ -199,7 +194,7 @@ def _replies(replier: str, candidates: list[Candidate], sources: Sequence[Hit]) 
     return any(replier in c.words and _REPLY_WORD.search(fold(c.text)) for c in candidates)
 
 
-def absent_from_corpus(question: Question, stats: TermStats | None, language: str = "fr"
+def absent_from_corpus(question: ParsedQuestion, stats: CorpusStats | None, language: str = "fr"
                        ) -> list[str]:
     """What the question names that the corpus never mentions, as the question writes it:
     the full name of a "First-name Surname" whose first names the corpus uses and whose

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.prompts import load_prompt
-from assistant.answer.textnorm import content_terms, fold, proper_names, wordset
+from assistant.text import content_terms, fold, proper_names, wordset
 from assistant.types import Answer
 
 # Words that point back to an earlier turn (folded): pronouns always do; possessives and

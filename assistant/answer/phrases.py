@@ -32,20 +32,5 @@ OTHER_SCRIPT = {
     "en": "The question is neither in French nor in English: best-effort answer, in English.",
 }
 FOLLOW_UP = {"fr": "Question comprise comme : {q}", "en": "Question understood as: {q}"}
-FILTERS = {"fr": "Recherche limitée : {f}", "en": "Search limited to: {f}"}
 EMPTY_QUESTION = "The question is empty: type a question about the letters."
 NO_WORDS = "The question has no words (only punctuation or symbols): type a question about the letters."
-
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
-}
-KIND_NAMES = {
-    "fr": {"letter": "lettre", "article": "article", "declaration": "déclaration",
-           "telegram": "télégramme", "interview": "entretien", "preface": "préface"},
-    "en": {"letter": "letter", "article": "article", "declaration": "statement",
-           "telegram": "telegram", "interview": "interview", "preface": "preface"},
-}
-NO_DATE = {"fr": "s. d.", "en": "n. d."}

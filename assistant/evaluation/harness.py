@@ -188,7 +188,8 @@ def run(questions: Sequence[Question], *, retriever: str = "hybrid", mode: str =
         forced = ModeRetriever(services.retriever, retriever) if retriever != "naive" else None
         searcher = forced or naive
         chain = Services.create(services.settings, corpus=services.corpus,
-                                retriever=forced or services.retriever, llm=services.llm)
+                                retriever=forced or services.retriever, llm=services.llm,
+                                stats=services.stats, embedder=services.embedder)
         _forget_cached_queries(services.retriever)
     records = []
     for q in questions:

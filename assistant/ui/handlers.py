@@ -19,10 +19,11 @@ import gradio as gr
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, rebuild_command
+from assistant.text import describe_filters
 from assistant.types import Answer, Citation, Corpus
 from assistant.ui import html as H
 from assistant.ui import viewer as V
-from assistant.ui.filters import describe_filters, filters_from_mapping, form_filters
+from assistant.ui.filters import filters_from_mapping, form_filters
 
 log = logging.getLogger(__name__)
 MAX_API_HISTORY = 6  # previous questions replayed for an API follow-up
@@ -150,8 +151,7 @@ class Handlers:
             yield chat, answers, sources, question
             return
         answers.append(final)
-        chat[-1] = {"role": "assistant", "content": H.answer_markdown(
-            final, turn, filters_note=describe_filters(filters, final.language))}
+        chat[-1] = {"role": "assistant", "content": H.answer_markdown(final, turn)}
         yield chat, answers, H.sources_html(final, turn), ""
 
     def new_conversation(self) -> tuple[list, list, str, str, str]:

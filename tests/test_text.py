@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.textnorm import month_years, name_key, name_runs, proper_names
+from assistant.text import month_years, name_key, name_runs, proper_names
 
 
 @pytest.mark.parametrize(("text", "runs"), [
