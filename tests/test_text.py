@@ -1,4 +1,4 @@
-"""Names and dates read from questions (table-driven; pure functions)."""
+"""The text module: folding, terms, names, dates and descriptions (table-driven; pure)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,60 @@ def test_month_years(text, months):
 ])
 def test_name_keys_meet_across_transliterations(a, b):
     assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(("text", "folded", "case_folded"), [
+    ("Révolution", "revolution", "revolution"),
+    ("Œuvres", "oeuvres", "oeuvres"),
+    ("!'U.R.S.S.", "l'u.r.s.s.", "!'u.r.s.s."),  # OCR repair only in fold
+    ("quïl", "qu'il", "quil"),
+    ("l’État", "l'etat", "l’etat"),
+])
+def test_fold_and_fold_case(text, folded, case_folded):
+    from assistant.text import fold, fold_case
+
+    assert fold(text) == folded and fold_case(text) == case_folded
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("La révolution d'Octobre", ["revolu", "octobr"]),
+    ("January 5", ["janvi", "5"]),
+    ("It may be", ["may"]),  # for search "may" is the modal verb, not "mai"
+    ("l'U.R.S.S.", ["urss"]),
+    ("but or", ["but", "or"]),  # French words too
+])
+def test_search_terms(text, terms):
+    from assistant.text import search_terms
+
+    assert search_terms(text) == terms
+
+
+def test_content_terms_drop_question_words_and_map_english_months():
+    from assistant.text import content_terms
+
+    assert content_terms("Quand Trotsky écrit-il en January ?") == ["trotsky", "ecrit", "janvi"]
+
+
+@pytest.mark.parametrize(("fields", "fr", "en"), [
+    (dict(kind="letter", recipient="Jan Frankel", date="1938-01-05"),
+     "la lettre à J. Frankel du 5 janvier 1938", "the letter to J. Frankel of 5 January 1938"),
+    (dict(kind="article", title="CRONSTADT", date="1938-03"),
+     "l'article « CRONSTADT » de mars 1938", "the article “CRONSTADT” of March 1938"),
+    (dict(kind="other", title="MESSAGE"), "le texte « MESSAGE »", "“MESSAGE”"),
+    (dict(kind="chronology"), "le document", "the document"),
+])
+def test_document_phrase(fields, fr, en):
+    from assistant.text import document_phrase
+
+    assert document_phrase(**fields, language="fr") == fr
+    assert document_phrase(**fields, language="en") == en
+
+
+@pytest.mark.parametrize(("kind", "fr", "en"), [
+    ("letter", "lettre", "letter"), ("declaration", "déclaration", "statement"),
+    ("front-matter", "présentation", "front matter"), ("unknown", "unknown", "unknown"),
+])
+def test_kind_label(kind, fr, en):
+    from assistant.text import kind_label
+
+    assert (kind_label(kind, "fr"), kind_label(kind, "en")) == (fr, en)

@@ -249,9 +249,18 @@ def test_form_and_api_filters():
 # --- Examples -----------------------------------------------------------------------------
 
 
-def test_example_questions_come_from_the_evaluation_set(tmp_path):
+def test_example_questions_come_from_their_own_file_not_an_evaluation_set(tmp_path):
+    import json
+
     settings = Settings()
-    examples = example_questions(settings.eval.questions, 4)
+    examples = example_questions(settings.ui.examples_file, 4)
     assert len(examples) == 4 and len(set(examples)) == 4
-    assert example_questions(tmp_path / "missing.jsonl", 4) == []
-    assert example_questions(settings.eval.questions, 0) == []
+    assert not any(line.startswith("#") for line in examples)
+    evaluation = set()
+    for path in (settings.eval.questions, settings.eval.heldout):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)["question"]
+            evaluation.update(question if isinstance(question, list) else [question])
+    assert not evaluation & set(example_questions(settings.ui.examples_file, 100))
+    assert example_questions(tmp_path / "missing.txt", 4) == []
+    assert example_questions(settings.ui.examples_file, 0) == []
