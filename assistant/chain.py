@@ -22,6 +22,7 @@ from assistant.answer.phrases import (
     EMPTY_QUESTION,
     FILTERS,
     FOLLOW_UP,
+    LOOKING_FIRST,
     NO_WORDS,
     OTHER_SCRIPT,
     TRUNCATED,
@@ -103,10 +104,17 @@ def retrieve_step(state: State, settings: Settings, retriever) -> State:
     retrieved = state["k"] or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
     filters: SearchFilters | None = state["filters"]
+    searching = state["search_mode"] or settings.retrieval.mode
+    analysis = retriever.analyse(state["standalone"]) if searching == "hybrid" else None
+    prior = condense.prior_of(state["question"], state["history"])
     hits = retriever.search(state["standalone"], k=max(sources, retrieved),
-                            mode=state["search_mode"], filters=filters)
+                            mode=state["search_mode"], filters=filters, analysis=analysis,
+                            prior=prior)
     state["hits"] = list(hits)
     state["sources"] = list(hits[:sources])
+    understood = retriever.describe(analysis, state["language"]) if analysis else None
+    if understood and settings.retrieval.read_question:
+        state["notices"].append(LOOKING_FIRST[state["language"]].format(what=understood))
     if filters is not None and not filters.is_empty():
         state["notices"].append(FILTERS[state["language"]].format(f=describe_filters(filters)))
     return state

@@ -10,6 +10,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from assistant import chain
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
+from assistant.question import analyse, describe
 from assistant.types import Answer, Chunk, Hit
 
 ARCHIVES = (
@@ -42,9 +43,17 @@ class FakeRetriever:
     def __init__(self, units: list[Chunk]):
         self.chunks = units
         self.queries: list[str] = []
+        self.priors: list = []
 
-    def search(self, query, *, k=None, mode=None, filters=None):
+    def analyse(self, query):
+        return analyse(query, [unit.recipient for unit in self.chunks])
+
+    def describe(self, analysis, language):
+        return describe(analysis, language)
+
+    def search(self, query, *, k=None, mode=None, filters=None, analysis=None, prior=None):
         self.queries.append(query)
+        self.priors.append(prior)
         return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
 
 

@@ -33,6 +33,7 @@ OTHER_SCRIPT = {
 }
 FOLLOW_UP = {"fr": "Question comprise comme : {q}", "en": "Question understood as: {q}"}
 FILTERS = {"fr": "Recherche limitée : {f}", "en": "Search limited to: {f}"}
+LOOKING_FIRST = {"fr": "Recherche d'abord dans : {what}", "en": "Looking first in {what}"}
 EMPTY_QUESTION = "The question is empty: type a question about the letters."
 NO_WORDS = "The question has no words (only punctuation or symbols): type a question about the letters."
 
