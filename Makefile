@@ -9,8 +9,9 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 SETUP_STAMP := $(VENV)/.setup-done
 LLM_STAMP := $(VENV)/.setup-llm-done
 BROWSER_STAMP := $(VENV)/.setup-browser-done
+LEXICON := /usr/share/dictd/freedict-eng-fra
 
-.PHONY: setup setup-llm setup-browser index run test test-fast lint bench eval clean
+.PHONY: setup lexicon setup-llm setup-browser index run test test-fast lint bench eval clean
 
 $(SETUP_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,12 @@ $(SETUP_STAMP): pyproject.toml
 	$(PIP) install --quiet $(FIND_LINKS) -e '.[dev]'
 	touch $@
 
-setup: $(SETUP_STAMP)
+setup: $(SETUP_STAMP) lexicon
+
+# Debian's FreeDict English-French dictionary (French words for English questions in BM25);
+# checked on every setup, installed when missing.
+lexicon:
+	test -f $(LEXICON).index || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dict-freedict-eng-fra; }
 
 # llama.cpp (compiled from source) and the SmolLM2-135M GGUF that tests the LLM path.
 $(LLM_STAMP): $(SETUP_STAMP)

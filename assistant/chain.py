@@ -19,7 +19,14 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.answer import citations, condense, extractive, generate
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.language import detect_language, is_latin
-from assistant.answer.phrases import EMPTY_QUESTION, FOLLOW_UP, NO_WORDS, OTHER_SCRIPT, TRUNCATED
+from assistant.answer.phrases import (
+    EMPTY_QUESTION,
+    FOLLOW_UP,
+    LOOKING_FIRST,
+    NO_WORDS,
+    OTHER_SCRIPT,
+    TRUNCATED,
+)
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
 from assistant.text import clean_question, describe_filters, words
@@ -97,9 +104,16 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     # ranked and shown, never what the answer is built from.
     retrieved = state.k or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
+    searching = state.search_mode or settings.retrieval.mode
+    analysis = retriever.analyse(state.standalone) if searching == "hybrid" else None
+    prior = condense.prior_of(state.question, state.history)
     hits = tuple(retriever.search(state.standalone, k=max(sources, retrieved),
-                                  mode=state.search_mode, filters=state.filters))
+                                  mode=state.search_mode, filters=state.filters,
+                                  analysis=analysis, prior=prior))
     notices = state.notices
+    understood = retriever.describe(analysis, state.language) if analysis else None
+    if understood and settings.retrieval.read_question:
+        notices += (LOOKING_FIRST[state.language].format(what=understood),)
     described = describe_filters(state.filters, state.language)
     if described:
         notices += (described[0].upper() + described[1:],)

@@ -132,6 +132,33 @@ class RetrievalSettings(BaseModel):
     per_document: int = Field(
         3, ge=1, description="At most this many hits from one document in the top k."
     )
+    read_question: bool = Field(
+        True,
+        description="Hybrid search reads the question's dates, correspondents, document kinds "
+        "and 'the editor's note' and boosts the units whose metadata match (never a filter).",
+    )
+    boost: float = Field(
+        0.05, ge=0,
+        description="Scale of the soft metadata boosts in reciprocal-rank fusion (the best "
+        "fused unit scores about 0.2); see assistant/fusion.py for each boost's share.",
+    )
+    lexicon: Path | None = Field(
+        Path("/usr/share/dictd/freedict-eng-fra"),
+        description="English→French dictionary in dictd format, without extension (Debian's "
+        "dict-freedict-eng-fra, installed by `make setup`): hybrid search adds the French "
+        "words of an English question's content words to BM25. None, or a missing file, "
+        "searches English questions as written.",
+    )
+    translation_weight: float = Field(
+        0.5, ge=0,
+        description="Weight of a translated word's BM25 score against an original word's (1).",
+    )
+    fusion: Literal["rrf", "learned"] = Field(
+        "rrf",
+        description="Hybrid fusion: 'rrf' (weighted reciprocal-rank fusion plus the soft "
+        "boosts) or 'learned' (the weights of assistant/fusion_weights.json, written by "
+        "`python -m assistant eval train-fusion` from the development questions).",
+    )
 
 
 class EvidenceSettings(BaseModel):

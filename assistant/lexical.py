@@ -6,6 +6,7 @@ stemming, accents folded, English months French).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,14 +55,27 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: str, *, translations: Sequence[Sequence[str]] = (),
+               translation_weight: float = 0.5) -> np.ndarray:
         """BM25 score of every unit for the query (zeros when no query term is known). A
         query term the index lacks is replaced by the index's terms that spell the same name
-        another way ("Ordzhonikidze" → ordjonikidz, "Bukharin" → boukharin)."""
+        another way ("Ordzhonikidze" → ordjonikidz, "Bukharin" → boukharin).
+
+        ``translations`` holds one group of French words per English word of the query; each
+        group adds ``translation_weight`` times its best-scoring term (so a word with many
+        senses counts once), terms the query already has left out."""
         vocabulary = self._model.vocab_dict
         terms: list[str] = []
         for term in _tokenize_query(query):
             terms += [term] if term in vocabulary else self._spellings().get(name_key(term), [])
-        if not terms:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._model.get_scores(terms), dtype=np.float32)
+        scores = (np.asarray(self._model.get_scores(terms), dtype=np.float32) if terms
+                  else np.zeros(self.size, dtype=np.float32))
+        own = set(terms)
+        for group in translations:
+            known = {t for word in group for t in _tokenize_query(word)} & vocabulary.keys()
+            known -= own
+            if known:
+                best = np.max([self._model.get_scores([t]) for t in sorted(known)], axis=0)
+                scores += np.float32(translation_weight) * best.astype(np.float32)
+                own |= known
+        return scores

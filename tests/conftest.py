@@ -53,16 +53,29 @@ class FakeEmbedder:
 
 
 class FakeRetriever:
-    """Returns its units in order and remembers the queries (no embedder: lexical scoring)."""
+    """Returns its units in order and remembers the queries and priors (no embedder: the
+    answer is scored lexically); reads questions as the real one does."""
 
     embedder = None
 
     def __init__(self, units: list[Chunk]):
         self.chunks = units
         self.queries: list[str] = []
+        self.priors: list = []
 
-    def search(self, query, *, k=None, mode=None, filters=None):
+    def analyse(self, query):
+        from assistant.question import analyse
+
+        return analyse(query, [unit.recipient for unit in self.chunks])
+
+    def describe(self, analysis, language):
+        from assistant.question import describe
+
+        return describe(analysis, language)
+
+    def search(self, query, *, k=None, mode=None, filters=None, analysis=None, prior=None):
         self.queries.append(query)
+        self.priors.append(prior)
         return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
 
 

@@ -32,5 +32,6 @@ OTHER_SCRIPT = {
     "en": "The question is neither in French nor in English: best-effort answer, in English.",
 }
 FOLLOW_UP = {"fr": "Question comprise comme : {q}", "en": "Question understood as: {q}"}
+LOOKING_FIRST = {"fr": "Recherche d'abord dans : {what}", "en": "Looking first in {what}"}
 EMPTY_QUESTION = "The question is empty: type a question about the letters."
 NO_WORDS = "The question has no words (only punctuation or symbols): type a question about the letters."

@@ -33,8 +33,8 @@ class ModeRetriever:
         self.inner, self.mode = inner, mode
 
     def search(self, query: str, *, k: int | None = None, mode: str | None = None,
-               filters=None):
-        return self.inner.search(query, k=k, mode=self.mode, filters=filters)
+               filters=None, **hints):
+        return self.inner.search(query, k=k, mode=self.mode, filters=filters, **hints)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
