@@ -128,7 +128,7 @@ def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats |
     draft = extractive.answer(state.standalone, state.sources, language=state.language,
                               stats=stats, max_sentences=options.max_sentences,
                               settings=options.evidence, embedder=embedder)
-    if state.mode == "llm" and not draft.refused:
+    if state.mode == "llm" and draft.status == "answered":
         draft = generate.write(llm, state.standalone, state.sources, language=state.language,
                                options=options, evidence=draft.evidence, on_text=state.on_text)
         return replace(state, draft=draft, streamed=True)

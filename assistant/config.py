@@ -211,11 +211,15 @@ class EvidenceSettings(BaseModel):
                                        "date or number.")
     contradicted: float = Field(0.1, ge=0, le=1, description="Evidence kept when the sources "
                                 "plainly lack what is asked (answer/asks.py).")
-    refusal_threshold: float = Field(
+    uncertain_below: float = Field(
         0.08,
-        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
-        "refuses (calibrated on the development set's unanswerable questions).",
+        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "
+        "'uncertain': the closest passages, quoted and cited under a clear label (set on the "
+        "development set's unanswerable questions). 'not_in_corpus' is only said when the "
+        "question names what the corpus never mentions.",
     )
+    uncertain_sources: int = Field(
+        2, ge=1, le=6, description="Sources whose best sentence an 'uncertain' answer quotes.")
 
 
 class AnswerSettings(BaseModel):

@@ -7,6 +7,8 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 from assistant import chain
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.phrases import UNCERTAIN
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
 from assistant.types import Answer, ChainState, Chunk
@@ -182,3 +184,26 @@ def test_follow_up_on_the_real_index(services):
     assert "Frankel" in second.standalone_question
     cited = [(c.file, c.line_start, c.line_end, c.footnote) for c in second.citations]
     assert any(start <= 810 <= end for _, start, end, _ in cited), cited
+
+
+def test_weak_evidence_is_uncertain_with_the_closest_passages_cited(fake_retriever):
+    answer = chain.ask("Quelle est la couleur de la maison ?", retriever=fake_retriever,
+                       settings=SETTINGS)
+    assert answer.status == "uncertain" and not answer.refused
+    assert answer.text.startswith(UNCERTAIN["fr"])
+    assert answer.citations and all(c.verified for c in answer.citations)
+
+
+def test_what_the_corpus_never_mentions_is_not_in_the_corpus(fake_retriever):
+    stats = CorpusStats.from_chunks(fake_retriever.chunks)
+    answer = chain.ask("Que pensait Léon Einstein des archives ?", retriever=fake_retriever,
+                       settings=SETTINGS, stats=stats)
+    assert answer.status == "not_in_corpus" and answer.refused
+    assert "Einstein" in answer.text and not answer.citations and answer.see_also
+
+
+def test_a_confident_answer_is_answered(fake_retriever):
+    stats = CorpusStats.from_chunks(fake_retriever.chunks)
+    answer = chain.ask("Où les archives seraient-elles mieux conservées ?",
+                       retriever=fake_retriever, settings=SETTINGS, stats=stats)
+    assert answer.status == "answered" and not answer.refused

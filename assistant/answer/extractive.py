@@ -4,8 +4,9 @@ The sentences are scored by ``scoring``; the best 1–``max_sentences`` (no near
 a pronoun-led sentence with its antecedent) are quoted verbatim by ``compose``. The evidence
 score — coverage of the question's words and names by the best sentence, lowered when a
 "when?"/"how many?" finds no date or number, or the question's year appears in no source —
-decides an honest refusal instead (``evidence.refusal_threshold``): the draft's status is then
-``not_in_corpus``. Source text is only ever quoted: an instruction inside it changes nothing.
+decides the answer's status: under ``evidence.uncertain_below`` it is ``uncertain`` (the best
+sentence of each of the closest sources, quoted and cited under a clear label); only a question
+naming what the whole corpus never mentions gets ``not_in_corpus``. Source text is only ever quoted: an instruction inside it changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
 from assistant.answer.corpus_stats import CorpusStats
-from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL
+from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL, UNCERTAIN
 from assistant.answer.scoring import Around, Sentence, candidates_of, combine, score_features
 from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
 from assistant.config import EvidenceSettings
@@ -122,6 +123,19 @@ def _refusal(candidates: list[Sentence], language: str, evidence: float, reason:
                  see_also=tuple(list(closest.items())[:3]))
 
 
+def _uncertain(candidates: list[Sentence], sources: Sequence[Hit], language: str,
+               evidence: float, focus: dict[str, float], settings: EvidenceSettings) -> Draft:
+    """The closest passages — the best sentence of each of the best-scoring sources — quoted
+    and cited under the 'may not answer this exactly' label."""
+    best: dict[int, Sentence] = {}
+    for c in sorted(candidates, key=lambda c: -c.score):
+        best.setdefault(c.source, c)
+    chosen = list(best.values())[: settings.uncertain_sources]
+    text, quotes = compose(chosen, sources, language, focus=focus)
+    return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain", evidence=evidence,
+                 quotes=quotes)
+
+
 def answer(
     question: str,
     sources: Sequence[Hit],
@@ -133,7 +147,8 @@ def answer(
     embedder=None,
     query_vector=None,
 ) -> Draft:
-    """The extractive answer to ``question`` from ``sources``, or a ``not_in_corpus`` draft.
+    """The extractive answer to ``question`` from ``sources`` (answered, uncertain or
+    not_in_corpus).
     ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``."""
     parsed = ParsedQuestion.parse(question)
     candidates = candidates_of(sources, settings.min_words)
@@ -151,9 +166,9 @@ def answer(
                            found=found_anywhere(parsed, candidates, sources), settings=settings)
     if contradictions(parsed, candidates, sources, stats, language):
         evidence = round(evidence * settings.contradicted, 4)
-    if evidence < settings.refusal_threshold:
-        return _refusal(candidates, language, evidence)
-    chosen = with_antecedent(select(candidates, max_sentences, settings), candidates)
     focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
+    if evidence < settings.uncertain_below:
+        return _uncertain(candidates, sources, language, evidence, focus, settings)
+    chosen = with_antecedent(select(candidates, max_sentences, settings), candidates)
     text, quotes = compose(chosen, sources, language, focus=focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)

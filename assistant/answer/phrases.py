@@ -6,6 +6,12 @@ REFUSAL = {
     "fr": "Le corpus ne contient pas de réponse à cette question.",
     "en": "The corpus does not contain an answer to this question.",
 }
+# The weak-evidence answer: the closest passages, quoted and cited, never "the corpus is silent".
+UNCERTAIN = {
+    "fr": "Les lettres ne répondent peut-être pas exactement à cette question — passages les "
+          "plus proches :",
+    "en": "The letters may not answer this exactly — closest passages:",
+}
 # Said after the refusal when the question names what the corpus never mentions.
 NEVER_MENTIONED = {
     "fr": "Il ne mentionne nulle part {what}.",

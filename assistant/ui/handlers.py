@@ -226,6 +226,7 @@ def answer_json(answer: Answer, filters_note: str | None = None) -> dict:
         "standalone_question": answer.standalone_question,
         "language": answer.language,
         "answer": answer.text,
+        "status": answer.status,
         "refused": answer.refused,
         "mode": answer.mode,
         "filters": filters_note,

@@ -168,6 +168,11 @@ def sources_html(answer: Answer | None, turn: int, *, selected: str | None = Non
         )
         cards = [(cite_key(turn, c.n, see_also=True), c) for c in answer.see_also]
     else:
+        if answer.status == "uncertain":
+            parts.append(
+                '<div class="state uncertain"><b>The letters may not answer this exactly.</b> '
+                "These are the closest passages, quoted and cited.</div>"
+            )
         cards = [(cite_key(turn, c.n), c) for c in answer.citations]
         if not cards:
             parts.append('<div class="state">This answer cites no source.</div>')
