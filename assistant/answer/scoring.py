@@ -126,7 +126,7 @@ def score_features(question: ParsedQuestion, candidates: list[Sentence], sources
 _SOURCE_NOTE = re.compile(r"\b(tradu\w*|permission|houghton|original|paru|publie|archives? "
                           r"(de|d')|collection|fonds)\b")
 _ABOUT_SOURCES = re.compile(r"\b(source|tradu\w*|translat\w*|original|langue|language|publi\w*|"
-                            r"paru|archive\w*|edition|printed|imprime\w*|houghton|harvard)\b")
+                            r"paru|archive\w*|edition|printed|imprime\w*)\b")
 
 
 def is_source_note(chunk: Chunk) -> bool:
