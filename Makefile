@@ -50,6 +50,10 @@ test: setup setup-llm setup-browser
 	$(PY) -m assistant eval validate eval/heldout.jsonl
 	$(PY) -m pytest
 
+# What a developer runs on every change (< 2 min): no model, no index build, no browser, no LLM.
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser and not llm and not model"
+
 lint: setup
 	$(PY) -m ruff check assistant tests benchmarks
 

@@ -1,7 +1,8 @@
 """The answering chain, in order: prepare → condense → retrieve → answer → cite.
 
-Each step is a named LangChain Runnable (a trace reads like the pipeline) working on one state
-dict; the collaborators (retriever, chat model) are passed in. ``ask`` returns the ``Answer``;
+Each step is a named LangChain Runnable (a trace reads like the pipeline) and a function of the
+frozen ``ChainState``, returning a copy with its fields filled in; the collaborators (retriever,
+chat model, corpus statistics, embedder) are passed in. ``ask`` returns the ``Answer``;
 ``stream_ask`` yields the answer text as it grows, then the ``Answer``.
 """
 
@@ -11,38 +12,40 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from dataclasses import replace
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import citations, condense, extractive
-from assistant.answer import llm as llm_answerer
+from assistant.answer import citations, condense, extractive, generate
+from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.language import detect_language, is_latin
 from assistant.answer.phrases import (
     EMPTY_QUESTION,
-    FILTERS,
     FOLLOW_UP,
+    LOOKING_FIRST,
     NO_WORDS,
     OTHER_SCRIPT,
     TRUNCATED,
 )
-from assistant.answer.textnorm import clean_question, words
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
-from assistant.types import Answer, Citation, Hit, SearchFilters
+from assistant.text import clean_question, describe_filters, words
+from assistant.types import Answer, ChainState, Citation, Cited, Hit, SearchFilters
 
-State = dict[str, Any]
+Step = Callable[[ChainState], ChainState]
 
 
-def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None) -> Runnable:
-    """The whole pipeline, in the order it runs."""
+def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None,
+                stats: CorpusStats | None = None, embedder=None) -> Runnable:
+    """The whole pipeline, in the order it runs. ``stats`` (the corpus's term statistics)
+    weighs the question's words; ``embedder`` serves only ``answer.evidence.dense_rerank``."""
 
-    def step(name: str, function: Callable[[State], State]) -> Runnable:
-        def timed(state: State) -> State:
+    def step(name: str, function: Step) -> Runnable:
+        def timed(state: ChainState) -> ChainState:
             started = time.perf_counter()
             state = function(state)
-            state["timings"][name] = round((time.perf_counter() - started) * 1000, 1)
-            return state
+            spent = round((time.perf_counter() - started) * 1000, 1)
+            return replace(state, timings={**state.timings, name: spent})
 
         return RunnableLambda(timed).with_config(run_name=name)
 
@@ -50,7 +53,7 @@ def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None) -> R
         step("prepare", lambda s: prepare(s, settings))
         | step("condense", lambda s: condense_step(s, settings, llm))
         | step("retrieve", lambda s: retrieve_step(s, settings, retriever))
-        | step("answer", lambda s: answer_step(s, settings, retriever, llm))
+        | step("answer", lambda s: answer_step(s, settings, llm, stats, embedder))
         | step("cite", lambda s: cite_step(s, volume_of))
     ).with_config(run_name="ask")
 
@@ -66,13 +69,12 @@ def check_question(question: str | None) -> str:
     return question
 
 
-def prepare(state: State, settings: Settings) -> State:
+def prepare(state: ChainState, settings: Settings) -> ChainState:
     """Clean and check the question; find its language."""
-    question = check_question(state["question"])
-    history: Sequence[Answer] = state["history"]
-    previous_language = history[-1].language if history else "fr"
+    question = check_question(state.question)
+    previous_language = state.history[-1].language if state.history else "fr"
     language = detect_language(question, default=previous_language)
-    notices = state["notices"]
+    notices = list(state.notices)
     limit = settings.answer.max_question_chars
     if len(question) > limit:
         question = question[:limit].rsplit(" ", 1)[0] or question[:limit]
@@ -81,67 +83,63 @@ def prepare(state: State, settings: Settings) -> State:
     if not is_latin(question):
         language = "en"
         notices.append(OTHER_SCRIPT[language])
-    state.update(question=question, language=language)
-    return state
+    return replace(state, question=question, language=language, notices=tuple(notices))
 
 
-def condense_step(state: State, settings: Settings, llm) -> State:
-    question, language = state["question"], state["language"]
-    chat = llm if state["mode"] == "llm" else None
-    standalone = condense.condense(question, state["history"], llm=chat, language=language,
+def condense_step(state: ChainState, settings: Settings, llm) -> ChainState:
+    """A follow-up question made standalone from the conversation."""
+    chat = llm if state.mode == "llm" else None
+    standalone = condense.condense(state.question, state.history, llm=chat,
+                                   language=state.language,
                                    prompts_dir=settings.answer.prompts_dir)
-    if standalone != question:
-        state["notices"].append(FOLLOW_UP[language].format(q=standalone))
-    state["standalone"] = standalone
-    return state
+    notices = state.notices
+    if standalone != state.question:
+        notices += (FOLLOW_UP[state.language].format(q=standalone),)
+    return replace(state, standalone=standalone, notices=notices)
 
 
-def retrieve_step(state: State, settings: Settings, retriever) -> State:
+def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainState:
     # `k` is how many passages are retrieved (retrieval.k unless given); the answerer reads
     # the first `answer.sources` of them, so a larger k (the evaluation's 10) changes what is
     # ranked and shown, never what the answer is built from.
-    retrieved = state["k"] or settings.retrieval.k
+    retrieved = state.k or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
-    filters: SearchFilters | None = state["filters"]
-    hits = retriever.search(state["standalone"], k=max(sources, retrieved),
-                            mode=state["search_mode"], filters=filters)
-    state["hits"] = list(hits)
-    state["sources"] = list(hits[:sources])
-    if filters is not None and not filters.is_empty():
-        state["notices"].append(FILTERS[state["language"]].format(f=describe_filters(filters)))
-    return state
+    searching = state.search_mode or settings.retrieval.mode
+    analysis = retriever.analyse(state.standalone) if searching == "hybrid" else None
+    prior = condense.prior_of(state.question, state.history)
+    hits = tuple(retriever.search(state.standalone, k=max(sources, retrieved),
+                                  mode=state.search_mode, filters=state.filters,
+                                  analysis=analysis, prior=prior))
+    notices = state.notices
+    understood = retriever.describe(analysis, state.language) if analysis else None
+    if understood and settings.retrieval.read_question:
+        notices += (LOOKING_FIRST[state.language].format(what=understood),)
+    described = describe_filters(state.filters, state.language)
+    if described:
+        notices += (described[0].upper() + described[1:],)
+    return replace(state, hits=hits, sources=hits[:sources], notices=notices)
 
 
-def answer_step(state: State, settings: Settings, retriever, llm) -> State:
+def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats | None,
+                embedder) -> ChainState:
     """Extractive evidence first: weak evidence refuses in both modes (no model call); with an
     LLM the model then writes the answer from the numbered sources."""
     options = settings.answer
-    language, sources = state["language"], state["sources"]
-    embedder = getattr(retriever, "embedder", None)
-    stats = extractive.term_stats(getattr(retriever, "chunks", None))
-    draft = extractive.answer(state["standalone"], sources, language=language, embedder=embedder,
-                              query_vector=getattr(retriever, "query_vector", None), stats=stats, max_sentences=options.max_sentences,
-                              refusal_threshold=options.refusal_threshold,
-                              dense_rerank=options.dense_rerank)
-    state["evidence"] = draft.evidence
-    if state["mode"] == "llm" and not draft.refused:
-        budget = llm_answerer.source_budget(len(sources), options.llm_context,
-                                            options.max_new_tokens)
-        messages = llm_answerer.build_messages(state["standalone"], sources, language=language,
-                                               prompts_dir=options.prompts_dir, max_chars=budget)
-        draft = llm_answerer.answer(llm, messages, on_text=state.get("on_text"))
-        state["streamed"] = True
-        if citations.is_refusal(draft.text):
-            draft = extractive.Draft(draft.text, refused=True, evidence=state["evidence"])
-    state["draft"] = draft
-    return state
+    draft = extractive.answer(state.standalone, state.sources, language=state.language,
+                              stats=stats, max_sentences=options.max_sentences,
+                              settings=options.evidence, embedder=embedder)
+    if state.mode == "llm" and draft.status == "answered":
+        draft = generate.write(llm, state.standalone, state.sources, language=state.language,
+                               options=options, evidence=draft.evidence, on_text=state.on_text)
+        return replace(state, draft=draft, streamed=True)
+    return replace(state, draft=draft)
 
 
-def cite_step(state: State, volume_of) -> State:
-    draft: extractive.Draft = state["draft"]
-    language, sources = state["language"], state["sources"]
+def cite_step(state: ChainState, volume_of) -> ChainState:
+    """Renumber and verify the draft's citations (or list the closest passages, uncited)."""
+    draft, language, sources = state.draft, state.language, state.sources
     if draft.refused:
-        cited = citations.Cited(draft.text, ())
+        cited = Cited(draft.text, ())
         nearest = draft.see_also or tuple((i, "") for i in range(min(3, len(sources))))
         see_also = tuple(_uncited(n, sources[i], quote, language, volume_of)
                          for n, (i, quote) in enumerate(nearest, start=1))
@@ -149,33 +147,21 @@ def cite_step(state: State, volume_of) -> State:
         cited = citations.postprocess(draft.text, sources, language=language, volume_of=volume_of,
                                       quotes=draft.quotes)
         see_also = ()
-    if state.get("on_text") is not None and not state.get("streamed"):
-        state["on_text"](cited.text)  # the extractive answer appears whole, as it will stay
-    state["answer"] = Answer(
-        question=state["question"], standalone_question=state["standalone"], language=language,
-        text=cited.text, refused=draft.refused, citations=cited.citations,
-        hits=tuple(state["hits"]), see_also=see_also, mode=state["mode"],
-        notices=tuple(dict.fromkeys(state["notices"])), timings=state["timings"],
+    if state.on_text is not None and not state.streamed:
+        state.on_text(cited.text)  # the extractive answer appears whole, as it will stay
+    answer = Answer(
+        question=state.question, standalone_question=state.standalone, language=language,
+        text=cited.text, status=draft.status, refused=draft.refused, citations=cited.citations,
+        hits=state.hits, see_also=see_also, mode=state.mode,
+        notices=tuple(dict.fromkeys(state.notices)), timings=dict(state.timings),
     )
-    return state
+    return replace(state, answer=answer)
 
 
 def _uncited(n: int, hit: Hit, quote: str, language: str, volume_of) -> Citation:
     volume = volume_of(hit.chunk.doc_id) if volume_of else None
     return citations.make_citation(n, hit, quote=quote or hit.chunk.text[:300], volume=volume,
                                    language=language)
-
-
-def describe_filters(filters: SearchFilters) -> str:
-    names = {"after": "after", "before": "before", "correspondent": "correspondent",
-             "kind": "kind", "file": "file", "unit_type": "units"}
-    return ", ".join(f"{label} {getattr(filters, field)}" for field, label in names.items()
-                     if getattr(filters, field))
-
-
-def _initial_state(question, history, *, filters, k, mode, search_mode) -> State:
-    return {"question": question, "history": tuple(history or ()), "filters": filters, "k": k,
-            "mode": mode, "search_mode": search_mode, "notices": [], "timings": {}}
 
 
 def _resolve_mode(mode: str | None, settings: Settings, llm) -> str:
@@ -190,28 +176,29 @@ def _resolve_mode(mode: str | None, settings: Settings, llm) -> str:
 
 def ask(question: str, history: Sequence[Answer] = (), *, retriever, llm=None,
         settings: Settings, filters: SearchFilters | None = None, k: int | None = None,
-        mode: str | None = None, search_mode: str | None = None, volume_of=None) -> Answer:
+        mode: str | None = None, search_mode: str | None = None, volume_of=None,
+        stats: CorpusStats | None = None, embedder=None) -> Answer:
     """Answer ``question`` (a follow-up of ``history``, the previous turns' answers)."""
     started = time.perf_counter()
     mode = _resolve_mode(mode, settings, llm)
-    chain = build_chain(retriever=retriever, settings=settings, llm=llm, volume_of=volume_of)
-    state = chain.invoke(_initial_state(question, history, filters=filters, k=k, mode=mode,
-                                        search_mode=search_mode))
+    chain = build_chain(retriever=retriever, settings=settings, llm=llm, volume_of=volume_of,
+                        stats=stats, embedder=embedder)
+    state = chain.invoke(ChainState(question=question, history=tuple(history or ()),
+                                    filters=filters, k=k, mode=mode, search_mode=search_mode))
     return _finish(state, started)
 
 
-def _finish(state: State, started: float) -> Answer:
-    answer: Answer = state["answer"]
-    timings = dict(state["timings"], total=round((time.perf_counter() - started) * 1000, 1))
+def _finish(state: ChainState, started: float) -> Answer:
+    timings = dict(state.timings, total=round((time.perf_counter() - started) * 1000, 1))
     # Not a duration: the extractive evidence score, which the refusal threshold is set on.
-    timings["evidence"] = state.get("evidence", 0.0)
-    return answer.model_copy(update={"timings": timings})
+    timings["evidence"] = state.draft.evidence if state.draft else 0.0
+    return state.answer.model_copy(update={"timings": timings})
 
 
 def stream_ask(question: str, history: Sequence[Answer] = (), *, retriever, llm=None,
                settings: Settings, filters: SearchFilters | None = None, k: int | None = None,
-               mode: str | None = None, search_mode: str | None = None,
-               volume_of=None) -> Iterator[str | Answer]:
+               mode: str | None = None, search_mode: str | None = None, volume_of=None,
+               stats: CorpusStats | None = None, embedder=None) -> Iterator[str | Answer]:
     """Yield the answer text so far (str) while it is written, then the final ``Answer``.
 
     The chain runs in a worker thread; the answer step reports its growing text through a
@@ -219,11 +206,12 @@ def stream_ask(question: str, history: Sequence[Answer] = (), *, retriever, llm=
     """
     started = time.perf_counter()
     mode = _resolve_mode(mode, settings, llm)
-    chain = build_chain(retriever=retriever, settings=settings, llm=llm, volume_of=volume_of)
+    chain = build_chain(retriever=retriever, settings=settings, llm=llm, volume_of=volume_of,
+                        stats=stats, embedder=embedder)
     updates: queue.Queue = queue.Queue()
-    state = _initial_state(question, history, filters=filters, k=k, mode=mode,
-                           search_mode=search_mode)
-    state["on_text"] = lambda text: updates.put(("text", text))
+    state = ChainState(question=question, history=tuple(history or ()), filters=filters, k=k,
+                       mode=mode, search_mode=search_mode,
+                       on_text=lambda text: updates.put(("text", text)))
 
     def run() -> None:
         try:

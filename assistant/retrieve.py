@@ -1,4 +1,9 @@
-"""Search the units: BM25, dense (FAISS), or both fused by weighted reciprocal-rank fusion.
+"""Search the units: BM25, dense (FAISS), or both fused with what the question says.
+
+Hybrid search reads the question (``assistant.question``: dates, correspondents, kinds, the
+editor's note) and fuses the two short lists with it (``assistant.fusion``): weighted
+reciprocal-rank fusion plus soft metadata boosts by default, or learned weights. ``bm25`` and
+``dense`` are each retriever alone, as they rank.
 
 Filters become a mask applied to each retriever's full candidate set (the BM25 scores of every
 unit, a FAISS ID selector), so a filter never drops good hits that a short list would have cut.
@@ -17,7 +22,10 @@ import numpy as np
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.filters import UnitFilter
+from assistant.fusion import FusionWeights, Prior, UnitMetadata, features, fuse
 from assistant.index_store import LoadedIndex, load_index, verify_index
+from assistant.lexicon import load_lexicon
+from assistant.question import QuestionAnalysis, analyse, describe
 from assistant.types import Chunk, Hit, SearchFilters
 
 MODES = ("hybrid", "dense", "bm25")
@@ -36,6 +44,23 @@ class Retriever:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._doc_ids = [chunk.doc_id for chunk in self.chunks]
+        self.metadata = UnitMetadata.of(self.chunks)
+        self.lexicon = load_lexicon(str(settings.retrieval.lexicon or "") or None)
+        config = settings.retrieval
+        self.weights = (FusionWeights.load() if config.fusion == "learned" else
+                        FusionWeights.default(config.bm25_weight, config.dense_weight,
+                                              config.boost if config.read_question else 0.0))
+
+    def analyse(self, query: str) -> QuestionAnalysis:
+        """What the query says about where to look (the corpus's correspondents known)."""
+        return analyse(query, self.metadata.correspondents)
+
+    def describe(self, analysis: QuestionAnalysis, language: str) -> str | None:
+        """What hybrid search looks for first, in words; a correspondent of nearly every
+        document (the volume's author) narrows nothing and is not named."""
+        narrowing = [name for name in analysis.correspondents
+                     if self.metadata.narrows(name)]
+        return describe(analysis, language, correspondents=narrowing)
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -47,8 +72,12 @@ class Retriever:
         k: int | None = None,
         mode: str | None = None,
         filters: SearchFilters | None = None,
+        analysis: QuestionAnalysis | None = None,
+        prior: Prior | None = None,
     ) -> list[Hit]:
-        """The k best units for the query (FilterError for an invalid filter)."""
+        """The k best units for the query (FilterError for an invalid filter). Hybrid search
+        reads the query (or takes its ``analysis``) and favours the ``prior`` answer's
+        documents; neither ever removes a unit."""
         config = self.settings.retrieval
         k = k or config.k
         mode = mode or config.mode
@@ -57,9 +86,10 @@ class Retriever:
         mask = self.unit_filter.mask(filters)
         if not query.strip() or (mask is not None and not mask.any()):
             return []
-        depth = max(config.candidates, k * 2)
-        lexical = self._bm25_ranking(query, depth, mask) if mode != "dense" else []
-        dense = self._dense_ranking(query, depth, mask) if mode != "bm25" else []
+        if mode == "hybrid" and analysis is None and config.read_question:
+            analysis = self.analyse(query)
+        lexical, dense = self.rankings(query, mode=mode, depth=max(config.candidates, k * 2),
+                                       mask=mask, analysis=analysis)
         bm25_rank = {unit: rank for rank, (unit, _) in enumerate(lexical, start=1)}
         dense_rank = {unit: rank for rank, (unit, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
@@ -68,8 +98,8 @@ class Retriever:
         elif mode == "dense":
             scored = dense
         else:
-            scored = self._fuse(bm25_rank, dense_rank)
-        chosen = self._diversify(scored, k)
+            scored = self._fuse(lexical, dense, analysis, prior or Prior())
+        chosen = self.diversify(scored, k)
         return [
             Hit(
                 chunk=self.chunks[unit], score=float(score), rank=rank,
@@ -79,10 +109,32 @@ class Retriever:
             for rank, (unit, score) in enumerate(chosen, start=1)
         ]
 
+    def rankings(
+        self, query: str, *, mode: str = "hybrid", depth: int | None = None,
+        mask: np.ndarray | None = None, analysis: QuestionAnalysis | None = None,
+    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """The BM25 and dense short lists, (unit, score) best first (an empty list for the
+        retriever a mode leaves out); an English question's BM25 gets French words in hybrid."""
+        depth = depth or self.settings.retrieval.candidates
+        translations = self.translations(analysis) if mode == "hybrid" else ()
+        lexical = self._bm25_ranking(query, depth, mask, translations) if mode != "dense" else []
+        dense = self._dense_ranking(query, depth, mask) if mode != "bm25" else []
+        return lexical, dense
+
+    def translations(self, analysis: QuestionAnalysis | None) -> list[tuple[str, ...]]:
+        """French words for each content word of an English question (none otherwise)."""
+        if analysis is None or analysis.language != "en":
+            return []
+        found = (self.lexicon.translations(word) for word in analysis.content_words)
+        return [group for group in found if group]
+
     def _bm25_ranking(
-        self, query: str, depth: int, mask: np.ndarray | None
+        self, query: str, depth: int, mask: np.ndarray | None,
+        translations: list[tuple[str, ...]] | tuple = (),
     ) -> list[tuple[int, float]]:
-        scores = self.index.lexical.scores(query)
+        scores = self.index.lexical.scores(
+            query, translations=translations,
+            translation_weight=self.settings.retrieval.translation_weight)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         matching = np.flatnonzero(scores > 0)
@@ -123,16 +175,31 @@ class Retriever:
                 self._query_vectors.popitem(last=False)
         return vector
 
-    def _fuse(self, bm25_rank: dict[int, int], dense_rank: dict[int, int]) -> list[tuple[int, float]]:
-        """Weighted reciprocal-rank fusion: sum of weight / (rrf_k + rank) over the rankings."""
-        config = self.settings.retrieval
-        fused: dict[int, float] = {}
-        for ranking, weight in ((bm25_rank, config.bm25_weight), (dense_rank, config.dense_weight)):
-            for unit, rank in ranking.items():
-                fused[unit] = fused.get(unit, 0.0) + weight / (config.rrf_k + rank)
-        return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+    def candidates(self, query: str, *, prior: Prior | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """A hybrid search's candidate units and their fusion features (for training)."""
+        analysis = self.analyse(query) if self.settings.retrieval.read_question else None
+        lexical, dense = self.rankings(query, analysis=analysis)
+        return self.candidate_features(lexical, dense, analysis, prior or Prior())
 
-    def _diversify(self, scored: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    def candidate_features(
+        self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]],
+        analysis: QuestionAnalysis | None, prior: Prior,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate units (both short lists) and their fusion feature rows."""
+        bm25 = {unit: (rank, score) for rank, (unit, score) in enumerate(lexical, start=1)}
+        vectors = {unit: (rank, score) for rank, (unit, score) in enumerate(dense, start=1)}
+        units = np.array(sorted(bm25.keys() | vectors.keys()), dtype=np.int64)
+        rows = features(units, analysis, self.metadata, bm25=bm25, dense=vectors,
+                        rrf_k=self.settings.retrieval.rrf_k, prior=prior)
+        return units, rows
+
+    def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]],
+              analysis: QuestionAnalysis | None, prior: Prior) -> list[tuple[int, float]]:
+        """One linear score per candidate (RRF and soft boosts by default; see fusion.py)."""
+        units, rows = self.candidate_features(lexical, dense, analysis, prior)
+        return fuse(units, rows, self.weights)
+
+    def diversify(self, scored: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
         limit = self.settings.retrieval.per_document
         per_doc: dict[str, int] = {}
         chosen: list[tuple[int, float]] = []

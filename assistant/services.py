@@ -1,4 +1,5 @@
-"""What the CLI and the UI talk to: the corpus, the retriever and the optional chat model.
+"""What the CLI and the UI talk to: the corpus, the retriever, the corpus statistics the
+answerer weighs words with, and the optional chat model.
 
 ``Services.load(settings)`` loads the corpus and the index (a clear error with the repair
 command when the index is missing or stale); ``Services.create`` takes ready-made parts (tests).
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import chain
-from assistant.answer import extractive
+from assistant.answer.corpus_stats import CorpusStats
 from assistant.config import Settings
 from assistant.types import Answer, Corpus, Document, SearchFilters
 
@@ -25,23 +26,29 @@ class Services:
     settings: Settings
     corpus: Corpus | None
     retriever: Any
+    stats: CorpusStats | None = None
     llm: Any = None
+    embedder: Any = None  # for answer.evidence.dense_rerank only
     _llm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, *, corpus: Corpus | None = None, retriever: Any = None,
-               llm: Any = None) -> Services:
-        """Services from parts; a missing retriever is loaded from ``settings``."""
+               llm: Any = None, stats: CorpusStats | None = None, embedder: Any = None
+               ) -> Services:
+        """Services from parts; a missing retriever is loaded from ``settings``, missing
+        statistics are computed from the retriever's units (``retriever.chunks``)."""
         if retriever is None:
             from assistant.retrieve import load_retriever
 
             retriever = load_retriever(settings)
-        services = cls(settings=settings, corpus=corpus, retriever=retriever, llm=llm)
+            embedder = embedder or retriever.embedder
+        if stats is None and retriever.chunks:
+            stats = CorpusStats.from_chunks(retriever.chunks)
+        services = cls(settings=settings, corpus=corpus, retriever=retriever, stats=stats,
+                       llm=llm, embedder=embedder)
         if corpus is not None:
             services._documents = {doc.id: doc for doc in corpus.documents}
-        # Warm the answerer's term statistics now rather than on the first question.
-        extractive.term_stats(getattr(retriever, "chunks", None))
         return services
 
     @classmethod
@@ -52,7 +59,8 @@ class Services:
         from assistant.retrieve import load_retriever
 
         retriever = load_retriever(settings)
-        return cls.create(settings, corpus=load_corpus(settings.corpus), retriever=retriever)
+        return cls.create(settings, corpus=load_corpus(settings.corpus), retriever=retriever,
+                          embedder=retriever.embedder)
 
     # --- Chat model ----------------------------------------------------------------------
 
@@ -83,7 +91,8 @@ class Services:
         """Answer a question; ``history`` holds the previous turns' answers, oldest first."""
         return chain.ask(question, tuple(history), retriever=self.retriever,
                          llm=self._model_for(mode), settings=self.settings, filters=filters,
-                         k=k, mode=mode, volume_of=self.volume_of)
+                         k=k, mode=mode, volume_of=self.volume_of, stats=self.stats,
+                         embedder=self.embedder)
 
     def stream(self, question: str, history: Sequence[Answer] = (), *,
                filters: SearchFilters | None = None, mode: str | None = None,
@@ -91,7 +100,8 @@ class Services:
         """The answer text as it grows (str), then the final ``Answer``."""
         return chain.stream_ask(question, tuple(history), retriever=self.retriever,
                                 llm=self._model_for(mode), settings=self.settings,
-                                filters=filters, k=k, mode=mode, volume_of=self.volume_of)
+                                filters=filters, k=k, mode=mode, volume_of=self.volume_of,
+                                stats=self.stats, embedder=self.embedder)
 
     # --- Documents -----------------------------------------------------------------------
 

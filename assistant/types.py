@@ -1,12 +1,15 @@
 """The project's own frozen records, from parsed letters to cited answers.
 
 They flow through every step (parse → chunk → index → retrieve → answer → cite → render).
-LangChain types appear only at the edges (``assistant/lc.py`` and ``assistant/chain.py``).
+LangChain types appear only at the edges (``assistant/chain.py``, the LLM answerer and the
+naive peer of the evaluation).
 Line numbers are 1-based lines of the original corpus file; a citation can always point there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -162,12 +165,41 @@ class Citation(Record):
     reference: str = Field("", description="Bibliographic reference string for the citation.")
 
 
+AnswerStatus = Literal["answered", "uncertain", "not_in_corpus"]
+"""answered: the sources support the answer; uncertain: the closest passages, under a clear
+label; not_in_corpus: the corpus does not answer (the only refusal)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an answerer wrote, before citation post-processing: [n] = sources[n - 1]."""
+
+    text: str
+    status: AnswerStatus = "answered"
+    evidence: float = 0.0
+    see_also: tuple[tuple[int, str], ...] = ()  # (source index, closest sentence) on refusal
+    quotes: tuple[str, ...] | None = None  # what each [n] quotes, when the answerer knows
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "not_in_corpus"
+
+
+@dataclass(frozen=True)
+class Cited:
+    """An answer's text renumbered [1..m], with one Citation per source it uses."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
 class Answer(Record):
     question: str
     standalone_question: str
     language: Literal["fr", "en"]
     text: str = Field(description="Answer text with [n] markers.")
-    refused: bool = False
+    status: AnswerStatus = Field("answered", description="answered | uncertain | not_in_corpus.")
+    refused: bool = Field(False, description="True only when status is not_in_corpus.")
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
     see_also: tuple[Citation, ...] = Field((), description="Closest passages shown on refusal.")
@@ -178,3 +210,31 @@ class Answer(Record):
     @property
     def verified(self) -> bool:
         return any(c.verified for c in self.citations)
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """What flows through the chain (prepare → condense → retrieve → answer → cite): each
+    step returns a copy with its own fields filled in."""
+
+    question: str
+    history: tuple[Answer, ...] = ()
+    filters: SearchFilters | None = None
+    k: int | None = None  # passages retrieved (retrieval.k unless given)
+    mode: str = "extractive"  # the answerer: extractive or llm
+    search_mode: str | None = None  # hybrid, dense or bm25 (retrieval.mode unless given)
+    on_text: Callable[[str], None] | None = None  # told the answer text as it grows
+    # prepare
+    language: Literal["fr", "en"] = "fr"
+    notices: tuple[str, ...] = ()
+    # condense
+    standalone: str = ""
+    # retrieve
+    hits: tuple[Hit, ...] = ()
+    sources: tuple[Hit, ...] = ()  # the first answer.sources hits: what the answer is built from
+    # answer
+    draft: Draft | None = None
+    streamed: bool = False  # the LLM already told on_text its text
+    # cite
+    answer: Answer | None = None
+    timings: Mapping[str, float] = field(default_factory=dict)  # milliseconds per step

@@ -1,16 +1,97 @@
-"""Session fixtures: the real corpus, the real embedder and one real index, built once.
+"""Session fixtures: the real corpus, the real embedder and one real index, built once; and
+the fakes (embedder, retriever, chat model) that wiring tests use instead.
 
 Expensive things are built once per test session and shared by every test module.
 Modules import the pipeline lazily so that a failing step shows up in its own tests.
+
+A test that asks for the real embedder or index (directly or through ``retriever`` or
+``services``) is marked ``model`` at collection: ``make test-fast`` leaves those out.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.types import Chunk, Hit
+
+MODEL_FIXTURES = {"embedder", "built_index", "retriever", "services"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
+# --- Fakes, for wiring tests --------------------------------------------------------------
+
+class FakeEmbedder:
+    """Deterministic unit vectors from a hash of the text: same text, same vector; no model."""
+
+    id = "fake-embedder"
+    dim = 16
+    max_tokens = 512
+
+    def _vector(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+        vector = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector("query: " + text)
+
+    def token_count(self, text: str) -> int:
+        return len(text.split())
+
+
+class FakeRetriever:
+    """Returns its units in order and remembers the queries and priors (no embedder: the
+    answer is scored lexically); reads questions as the real one does."""
+
+    embedder = None
+
+    def __init__(self, units: list[Chunk]):
+        self.chunks = units
+        self.queries: list[str] = []
+        self.priors: list = []
+
+    def analyse(self, query):
+        from assistant.question import analyse
+
+        return analyse(query, [unit.recipient for unit in self.chunks])
+
+    def describe(self, analysis, language):
+        from assistant.question import describe
+
+        return describe(analysis, language)
+
+    def search(self, query, *, k=None, mode=None, filters=None, analysis=None, prior=None):
+        self.queries.append(query)
+        self.priors.append(prior)
+        return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
+
+
+def fake_chat_model(*replies: str):
+    """LangChain's fake chat model, answering ``replies`` in turn (streamed word by word)."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    return GenericFakeChatModel(messages=iter(replies))
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+# --- The real corpus, embedder and index ----------------------------------------------------
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"

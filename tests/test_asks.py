@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.asked import ParsedQuestion
 from assistant.answer.asks import Asks, absent_from_corpus, contradictions
-from assistant.answer.features import Question, TermStats, candidates_of, term_stats
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.scoring import candidates_of
 from assistant.types import Chunk, Hit
 
 
@@ -23,11 +25,6 @@ from assistant.types import Chunk, Hit
     # generic attributes and names are not judged
     ("À quelle date l'Anschluss a-t-il été proclamé ?", Asks()),
     ("Quel numéro de Partisan Review Trotsky attendait-il ?", Asks(attribute="numero")),
-    ("Comment s'appelait la première femme de Trotsky ?", Asks(ordinal=(1, "femm"))),
-    ("What was his last letter about?", Asks(ordinal=(-1, "let"))),
-    ("Qu'a répondu Ordjonikidzé à la lettre ?", Asks(replier="orjonikidz")),
-    ("Comment Trotsky répondit-il ?", Asks(replier="trotski")),
-    ("What did Voroshilov reply to Bukharin?", Asks(replier="vorochilov")),
     ("Qui était Benjamin Stolberg ?", Asks()),
 ])
 def test_what_a_question_asks(question, expected):
@@ -47,8 +44,6 @@ def unit(n: int, text: str, *, sender: str = "L. Trotsky", footnote: int | None 
 
 SEDOVA = "Natalia I. Sedova (1882-1962) était la seconde femme de Trotsky, la mère de ses fils."
 BOOK = "Je t'envoie le livre antifasciste, du moins la partie achevée, avec cette lettre."
-SALE = "Il propose 500 dollars pour tout droit sur le condensé de Marx."
-TROTSKY_ON_ARCHIVES = "Je vous remercie de votre proposition généreuse sur les archives."
 KIROV = "Kirov fut assassiné à Léningrad le 1er décembre 1934 par Nikolaiev."
 UNION = "Le N.A.S. de Sneevliet a perdu ces dernières années 12 000 membres."
 
@@ -58,35 +53,22 @@ UNION = "Le N.A.S. de Sneevliet a perdu ces dernières années 12 000 membres."
     ("Quel est le titre du livre antifasciste ?", "fr", [BOOK], "N. Boukharine",
      ["nothing on 'titre'"]),
     ("Quel livre Boukharine envoya-t-il ?", "fr", [BOOK], "N. Boukharine", []),
-    # a price is found as an amount of money even where the word "prix" is absent
-    ("À quel prix Longmans proposait-il le condensé ?", "fr", [SALE], "L. Trotsky", []),
     ("Quel prix Harvard a-t-elle payé pour les archives ?", "fr", [BOOK], "L. Trotsky",
-     ["nothing on 'prix'", "nothing on 'prix pay archiv'"]),
-    # an ordinal the sources contradict
-    ("Comment s'appelait la première femme de Trotsky ?", "fr", [SEDOVA], "L. Trotsky",
-     ["another ordinal"]),
-    ("Quelle était la seconde femme de Trotsky ?", "fr", [SEDOVA], "L. Trotsky", []),
-    # a reply by someone who wrote nothing here and is never said to reply
-    ("Qu'a répondu Ordjonikidzé à la lettre de Boukharine ?", "fr", [BOOK], "N. Boukharine",
-     ["no reply"]),
-    ("Comment Trotsky répondit-il à Frankel ?", "fr", [TROTSKY_ON_ARCHIVES], "L. Trotsky", []),
-    # "when?" about an event no source mentions; an English cognate is judged
-    ("When was Trotsky assassinated in Mexico?", "en", [SEDOVA], "L. Trotsky",
-     ["nothing on 'assassinated'"]),
-    ("When was Kirov assassinated?", "en", [KIROV], "L. Trotsky", []),
-    # an English word with no French relative cannot be judged: no sign
-    ("When was Bukharin's flat searched?", "en", [SEDOVA], "L. Trotsky", []),
+     ["nothing on 'prix'"]),
+    # an English cognate is judged; an English word with no French relative is not
+    ("What was the verdict of the trial?", "en", [SEDOVA], "L. Trotsky",
+     ["nothing on 'verdict'"]),
+    ("What was the flat like?", "en", [SEDOVA], "L. Trotsky", []),
     # nor a French word that the corpus never uses (it says "membres", not "adhérents")
     ("Combien d'adhérents le syndicat de Sneevliet a-t-il perdus ?", "fr", [UNION],
      "L. Trotsky", []),
-    # the date is one part of a compound question: its other words are not the event
-    ("Which speech troubled Trotsky, and when was it given?", "en", [SEDOVA], "L. Trotsky", []),
 ])
 def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts, sender, signs):
     hits = [unit(i, text, sender=sender) for i, text in enumerate(texts, start=1)]
-    stats = TermStats.from_chunks([h.chunk for h in hits] + [unit(9, text).chunk for text in (
-        KIROV, "assassinat", "Le titre et le prix payé du livre, les archives.", UNION)])
-    parsed = Question.parse(question)
+    stats = CorpusStats.from_chunks([h.chunk for h in hits] + [unit(9, text).chunk for text in (
+        KIROV, "assassinat", "Le titre et le prix payé du livre, les archives.", UNION,
+        "Le verdict du procès.")])
+    parsed = ParsedQuestion.parse(question)
     assert contradictions(parsed, candidates_of(hits), hits, stats, language) == signs
 
 
@@ -107,5 +89,5 @@ def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts,
     ("Who was in the Red Army?", "en", []),
 ])
 def test_what_the_whole_corpus_never_mentions(retriever, question, language, missing):
-    stats = term_stats(retriever.chunks)
-    assert absent_from_corpus(Question.parse(question), stats, language) == missing
+    stats = CorpusStats.from_chunks(retriever.chunks)
+    assert absent_from_corpus(ParsedQuestion.parse(question), stats, language) == missing

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from assistant import chain
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.phrases import UNCERTAIN
 from assistant.config import Settings
 from assistant.errors import AssistantError, QuestionError
-from assistant.types import Answer, Chunk, Hit
+from assistant.types import Answer, ChainState, Chunk
+
+from conftest import FakeRetriever, fake_chat_model
 
 ARCHIVES = (
     "J'en viens maintenant de nouveau à ma proposition concer nant la vente des archives. Nous "
@@ -34,27 +37,12 @@ def unit(n: int, text: str, *, footnote: int | None = None) -> Chunk:
     )
 
 
-class FakeRetriever:
-    """Returns its units in order and remembers the queries (no embedder: lexical scoring)."""
-
-    embedder = None
-
-    def __init__(self, units: list[Chunk]):
-        self.chunks = units
-        self.queries: list[str] = []
-
-    def search(self, query, *, k=None, mode=None, filters=None):
-        self.queries.append(query)
-        return [Hit(chunk=c, score=1 / i, rank=i) for i, c in enumerate(self.chunks[:k], start=1)]
-
-
 @pytest.fixture
 def fake_retriever() -> FakeRetriever:
     return FakeRetriever([unit(1, ARCHIVES), unit(2, NOTE, footnote=4)])
 
 
-def fake_llm(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter(replies))
+fake_llm = fake_chat_model
 
 
 SETTINGS = Settings()
@@ -111,8 +99,7 @@ def test_steps_are_named_runnables_in_order(fake_retriever):
 
     handler = Names()
     built = chain.build_chain(retriever=fake_retriever, settings=SETTINGS)
-    state = chain._initial_state("Les archives ?", (), filters=None, k=None, mode="extractive",
-                                 search_mode=None)
+    state = ChainState(question="Les archives ?")
     built.invoke(state, config={"callbacks": [handler]})
     assert handler.names == ["ask", "prepare", "condense", "retrieve", "answer", "cite"]
 
@@ -197,3 +184,26 @@ def test_follow_up_on_the_real_index(services):
     assert "Frankel" in second.standalone_question
     cited = [(c.file, c.line_start, c.line_end, c.footnote) for c in second.citations]
     assert any(start <= 810 <= end for _, start, end, _ in cited), cited
+
+
+def test_weak_evidence_is_uncertain_with_the_closest_passages_cited(fake_retriever):
+    answer = chain.ask("Quelle est la couleur de la maison ?", retriever=fake_retriever,
+                       settings=SETTINGS)
+    assert answer.status == "uncertain" and not answer.refused
+    assert answer.text.startswith(UNCERTAIN["fr"])
+    assert answer.citations and all(c.verified for c in answer.citations)
+
+
+def test_what_the_corpus_never_mentions_is_not_in_the_corpus(fake_retriever):
+    stats = CorpusStats.from_chunks(fake_retriever.chunks)
+    answer = chain.ask("Que pensait Léon Einstein des archives ?", retriever=fake_retriever,
+                       settings=SETTINGS, stats=stats)
+    assert answer.status == "not_in_corpus" and answer.refused
+    assert "Einstein" in answer.text and not answer.citations and answer.see_also
+
+
+def test_a_confident_answer_is_answered(fake_retriever):
+    stats = CorpusStats.from_chunks(fake_retriever.chunks)
+    answer = chain.ask("Où les archives seraient-elles mieux conservées ?",
+                       retriever=fake_retriever, settings=SETTINGS, stats=stats)
+    assert answer.status == "answered" and not answer.refused

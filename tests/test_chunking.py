@@ -8,7 +8,7 @@ import pytest
 
 from assistant.chunking import PARAGRAPH_JOIN, chunk_corpus, chunk_document, count_tokens
 from assistant.config import ChunkingSettings
-from assistant.lexical import fold
+from assistant.text import fold_case as fold
 from assistant.types import Chunk, Document, Footnote, Marker, Paragraph
 
 

@@ -11,15 +11,13 @@ import pytest
 from assistant.answer.citations import (
     check_claim,
     find_in_source,
-    format_date,
     is_refusal,
     parse_markers,
     postprocess,
-    reference_string,
-    short_name,
 )
-from assistant.answer.sentences import split_sentences
-from assistant.types import Chunk, Citation, Hit
+from assistant.answer.sentences import sentence_spans
+from assistant.text import format_date, reference, short_name
+from assistant.types import Chunk, Hit
 
 FRANKEL_NOTE = (
     "John Glenneï était le pseudonyme de Jan Franke/ (1906- '?), un Tchécoslovaque qui avait "
@@ -170,19 +168,18 @@ def test_format_date(iso, language, text):
     assert format_date(iso, language) == text
 
 
-def test_reference_string_names_letter_page_and_note():
-    citation = Citation(n=1, unit_id="004-002:n2", doc_id="004-002", file="004.txt",
-                        line_start=810, line_end=815, footnote=2, title="[LA VENTE DES ARCHIVES]",
-                        date="1938-01-05", sender="Léon Trotsky", recipient="Jan Frankel",
-                        pages=(38,))
-    assert reference_string(citation, kind="letter", volume="Œuvres t. 16") == (
+def test_reference_names_letter_page_and_note():
+    letter = dict(kind="letter", title="[LA VENTE DES ARCHIVES]", date="1938-01-05",
+                  sender="Léon Trotsky", recipient="Jan Frankel", pages=(38,), footnote=2)
+    assert reference(**letter, volume="Œuvres t. 16") == (
         "L. Trotsky, lettre à J. Frankel, 5 janvier 1938, Œuvres t. 16, p. 38, n. 2")
-    assert reference_string(citation, kind="letter", language="en") == (
+    assert reference(**letter, language="en") == (
         "L. Trotsky, letter to J. Frankel, 5 January 1938, p. 38, n. 2")
-    article = citation.model_copy(update={"recipient": None, "footnote": None, "title": "CRONSTADT",
-                                          "pages": (60, 61)})
-    assert reference_string(article, kind="article") == (
-        "L. Trotsky, « CRONSTADT », 5 janvier 1938, pp. 60-61")
+    assert reference(**letter, language="en", spelled_note=True) == (
+        "L. Trotsky, letter to J. Frankel, 5 January 1938, p. 38, editor's note 2")
+    article = dict(letter, kind="article", recipient=None, footnote=None, title="CRONSTADT",
+                   pages=(60, 61))
+    assert reference(**article) == "L. Trotsky, « CRONSTADT », 5 janvier 1938, pp. 60-61"
 
 
 @pytest.mark.parametrize(
@@ -199,7 +196,7 @@ def test_reference_string_names_letter_page_and_note():
     ],
 )
 def test_sentence_splitting_is_french_aware(text, sentences):
-    assert split_sentences(text) == sentences
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences
 
 
 STAKHANOV = ("On appelait « stakhanovisme \" le mouvement pour augmenter les normes de production et "

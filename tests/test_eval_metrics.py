@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 
@@ -180,3 +181,31 @@ def test_summarize_retrieval_only_run():
     assert got["refusal_recall"] is None and got["footnote_accuracy"] is None
     assert got["refused_share"] is None and got["answer_accuracy"] is None
     assert got["latency_ms_p50"] == 10.0  # falls back to retrieval latency
+
+
+def test_summarize_three_states_and_strict_citations():
+    records = [
+        record(status="answered", citations_strict=1, citations_good=2, citations_total=2),
+        record(status="uncertain", citations_strict=0, citations_good=1, citations_total=1),
+        record(status="not_in_corpus", refused=True),  # said of an answerable question
+        record(answerable=False, status="answered"),
+        record(answerable=False, status="uncertain"),
+        record(answerable=False, status="not_in_corpus", refused=True),
+    ]
+    got = m.summarize(records)
+    assert got["citation_precision"] == 1.0  # verified: by construction
+    assert got["citation_precision_strict"] == pytest.approx(1 / 3)  # only the gold line counts
+    assert got["wrongly_refused"] == pytest.approx(1 / 3)
+    assert got["wrongly_answered"] == pytest.approx(1 / 3)
+    assert got["uncertain_share"] == pytest.approx(2 / 6)
+    assert got["refusal_precision"] == 0.5 and got["refusal_recall"] == pytest.approx(1 / 3)
+
+
+def test_strict_citations_count_only_a_gold_line():
+    gold = m.GoldItem(file="f.txt", line=10)
+    on_gold = SimpleNamespace(file="f.txt", line_start=8, line_end=12, footnote=None, quote="x",
+                              verified=True, doc_id=None)
+    elsewhere = SimpleNamespace(file="f.txt", line_start=20, line_end=25, footnote=None,
+                                quote="y", verified=True, doc_id=None)
+    assert m.strict_citations([on_gold, elsewhere], [gold]) == (1, 2)
+    assert m.good_citations([on_gold, elsewhere], [gold]) == (2, 2)

@@ -7,7 +7,8 @@ import pytest
 from assistant.answer.citations import check_quote, is_refusal
 from assistant.answer.compose import clip, framing
 from assistant.answer.language import detect_language
-from assistant.answer.render import to_markdown, to_text
+from assistant.answer.phrases import UNCERTAIN
+from assistant.answer.render import to_text
 from assistant.types import Answer, Chunk, Citation
 
 TROTSKY = "004_7eda2118eecd96f1.txt"
@@ -52,13 +53,17 @@ def test_archives_question_in_english_cites_the_letter_to_frankel(services):
     "Comment s'appelait le troisième fils de Trotsky ?",
     "Quel fut le verdict du procès de Mercader ?",
 ])
-def test_unanswerable_questions_are_refused_with_see_also(services, question):
+def test_unanswerable_questions_are_not_answered_with_confidence(services, question):
+    """Weak evidence gives the closest passages under a clear label ('uncertain'), never a
+    claim that the corpus is silent unless it never mentions what is named."""
     answer = services.ask(question)
-    assert answer.refused, answer.text
-    assert not answer.citations and answer.see_also
-    assert answer.text in ("Le corpus ne contient pas de réponse à cette question.",
-                           "The corpus does not contain an answer to this question.")
-    assert all(not c.verified for c in answer.see_also)
+    assert answer.status in ("uncertain", "not_in_corpus"), answer.text
+    assert answer.refused is (answer.status == "not_in_corpus")
+    if answer.status == "uncertain":
+        assert answer.text.startswith(UNCERTAIN[answer.language]) and answer.citations
+        assert all(c.verified for c in answer.citations)
+    else:
+        assert not answer.citations and answer.see_also
 
 
 @pytest.mark.slow
@@ -81,9 +86,8 @@ def test_every_quote_is_verbatim_and_verified(services):
 @pytest.mark.slow
 def test_rendering_a_real_answer(services):
     answer = services.ask("Qui était Benjamin Stolberg ?")
-    markdown, text = to_markdown(answer), to_text(answer)
+    text = to_text(answer)
     reference = answer.citations[0].reference
-    assert "**Sources**" in markdown and reference in markdown and "✓" in markdown
     assert f"[1] {reference} ({TROTSKY}:" in text and "vérifiée" in text
 
 
@@ -171,7 +175,7 @@ def test_refusal_and_unverified_rendering():
     unverified = Answer(question="q", standalone_question="q", language="en", text="Claim [1].",
                         citations=(citation,))
     assert "no citation in this answer could be verified" in to_text(unverified)
-    assert "⚠ unverified" in to_markdown(unverified)
+    assert "unverified" in to_text(unverified)
     uncited = unverified.model_copy(update={"citations": (), "text": "Il les a vendues."})
     assert "this answer cites no source" in to_text(uncited)
     refused = Answer(question="q", standalone_question="q", language="fr", refused=True,

@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from assistant.errors import FilterError
-from assistant.lexical import fold
+from assistant.text import fold_case as fold
 from assistant.types import Hit, SearchFilters
 
 TROTSKY = "004_7eda2118eecd96f1.txt"
@@ -118,21 +118,6 @@ def test_concurrent_searches_match_sequential_ones(retriever):
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda q: [h.chunk.id for h in retriever.search(q)], queries))
     assert results == expected
-
-
-def test_langchain_adapter_round_trip(retriever):
-    from assistant.lc import LettersRetriever, hit_from_document
-
-    adapter = LettersRetriever(retriever=retriever, k=3, filters=SearchFilters(unit_type="footnote"))
-    documents = adapter.invoke("Qui était Benjamin Stolberg ?")
-    hits = retriever.search("Qui était Benjamin Stolberg ?", k=3,
-                            filters=SearchFilters(unit_type="footnote"))
-    assert [hit_from_document(d) for d in documents] == hits
-    first = documents[0]
-    assert first.page_content == hits[0].chunk.text
-    assert {"doc_id", "file", "line_start", "line_end", "footnote", "score", "rank"} <= set(
-        first.metadata
-    )
 
 
 def _cli(settings) -> typer.Typer:

@@ -9,10 +9,11 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import FilterError
+from assistant.text import describe_filters
 from assistant.types import Answer, Citation, Document, Footnote, Marker, Paragraph, SearchFilters
 from assistant.ui import html as H
 from assistant.ui import viewer as V
-from assistant.ui.filters import describe_filters, filters_from_mapping, form_filters
+from assistant.ui.filters import filters_from_mapping, form_filters
 from assistant.ui.handlers import example_questions
 
 SCRIPT = "<script>alert('x')</script>"
@@ -84,12 +85,11 @@ def test_linked_text_links_only_known_citations_and_escapes_the_rest():
     assert "&lt;b&gt;" in rendered and "<b>" not in rendered
 
 
-def test_answer_markdown_replaces_the_chain_filter_notice_with_words():
-    a = answer(notices=("Recherche limitée : after 1938-02-01, kind letter", "Question tronquée."))
-    rendered = H.answer_markdown(a, 0, filters_note="recherche limitée aux lettres de février 1938")
-    assert rendered.startswith("*recherche limitée aux lettres de février 1938*")
-    assert "after 1938" not in rendered and "Question tronquée" in rendered
-    assert "(#cite-0-1)" in rendered
+def test_answer_markdown_shows_the_notices_first():
+    a = answer(notices=("Recherche limitée aux lettres de février 1938", "Question tronquée."))
+    rendered = H.answer_markdown(a, 0)
+    assert rendered.startswith("*Recherche limitée aux lettres de février 1938*")
+    assert "Question tronquée" in rendered and "(#cite-0-1)" in rendered
 
 
 def test_refused_answer_says_so_and_links_see_also():
@@ -249,9 +249,18 @@ def test_form_and_api_filters():
 # --- Examples -----------------------------------------------------------------------------
 
 
-def test_example_questions_come_from_the_evaluation_set(tmp_path):
+def test_example_questions_come_from_their_own_file_not_an_evaluation_set(tmp_path):
+    import json
+
     settings = Settings()
-    examples = example_questions(settings.eval.questions, 4)
+    examples = example_questions(settings.ui.examples_file, 4)
     assert len(examples) == 4 and len(set(examples)) == 4
-    assert example_questions(tmp_path / "missing.jsonl", 4) == []
-    assert example_questions(settings.eval.questions, 0) == []
+    assert not any(line.startswith("#") for line in examples)
+    evaluation = set()
+    for path in (settings.eval.questions, settings.eval.heldout):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)["question"]
+            evaluation.update(question if isinstance(question, list) else [question])
+    assert not evaluation & set(example_questions(settings.ui.examples_file, 100))
+    assert example_questions(tmp_path / "missing.txt", 4) == []
+    assert example_questions(settings.ui.examples_file, 0) == []

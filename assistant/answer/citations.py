@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from assistant.answer.phrases import KIND_NAMES, MONTHS, NO_DATE, REFUSAL
+from assistant.answer.phrases import REFUSAL
 from assistant.answer.sentences import sentence_spans
-from assistant.answer.textnorm import content_terms, fold, squeeze, years
-from assistant.types import Citation, Hit
+from assistant.text import content_terms, fold, squeeze, years
+from assistant.text import reference as describe_reference
+from assistant.types import Citation, Cited, Hit
 
 QUOTE_MATCH = 0.85  # similarity a quoted passage needs with the best window of its source
 OVERLAP_MATCH = 0.6  # share of an unquoted claim's content words found in its source
@@ -177,12 +178,6 @@ def _claim_segments(text: str, markers: list[Marker]) -> list[str]:
     return segments
 
 
-@dataclass(frozen=True)
-class Cited:
-    text: str
-    citations: tuple[Citation, ...]
-
-
 def postprocess(
     text: str,
     sources: Sequence[Hit],
@@ -246,7 +241,9 @@ def make_citation(
         title=chunk.title, date=chunk.date, sender=chunk.sender, recipient=chunk.recipient,
         pages=chunk.pages, quote=quote, verified=verified,
     )
-    reference = reference_string(citation, kind=chunk.doc_kind, volume=volume, language=language)
+    reference = describe_reference(kind=chunk.doc_kind, title=chunk.title, date=chunk.date,
+                                   sender=chunk.sender, recipient=chunk.recipient, volume=volume,
+                                   pages=chunk.pages, footnote=chunk.footnote, language=language)
     return citation.model_copy(update={"reference": reference})
 
 
@@ -254,75 +251,3 @@ def is_refusal(text: str) -> bool:
     """The answer is the fixed refusal phrase (in either language)."""
     folded = fold(text)
     return any(fold(phrase).rstrip(".") in folded for phrase in REFUSAL.values())
-
-
-# --- Reference strings -------------------------------------------------------------------
-
-_PARTICLES = {"van", "von", "de", "du", "der", "den", "la", "le", "di", "da", "del", "des", "ter"}
-
-
-def short_name(name: str | None) -> str:
-    """Given names as initials: 'Léon Trotsky' → 'L. Trotsky', 'Jean van Heijenoort' →
-    'J. van Heijenoort'; initials, single names and non-personal names are kept."""
-    if not name:
-        return ""
-    tokens = name.split()
-    if len(tokens) < 2 or len(tokens) > 5 or not all(t[0].isupper() or t in _PARTICLES
-                                                      for t in tokens):
-        return name
-    surname_at = next((i for i, t in enumerate(tokens) if t in _PARTICLES and i > 0),
-                      len(tokens) - 1)
-    given = ["-".join(part[0] + "." for part in t.split("-") if part) if not t.endswith(".")
-             else t for t in tokens[:surname_at]]
-    return " ".join(given + tokens[surname_at:])
-
-
-def format_date(iso: str | None, language: str = "fr") -> str:
-    """'1938-01-05' → '5 janvier 1938' / '5 January 1938'; '1938-03' → 'mars 1938'."""
-    if not iso:
-        return NO_DATE.get(language, NO_DATE["fr"])
-    parts = iso.split("-")
-    months = MONTHS.get(language, MONTHS["fr"])
-    try:
-        if len(parts) == 3:
-            day = int(parts[2])
-            day_text = "1er" if language == "fr" and day == 1 else str(day)
-            return f"{day_text} {months[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        return iso
-    return parts[0]
-
-
-def format_pages(pages: Sequence[int]) -> str:
-    if not pages:
-        return ""
-    first, last = min(pages), max(pages)
-    return f"p. {first}" if first == last else f"pp. {first}-{last}"
-
-
-def reference_string(
-    citation: Citation, *, kind: str = "letter", volume: str | None = None, language: str = "fr"
-) -> str:
-    """'L. Trotsky, lettre à J. Frankel, 5 janvier 1938, Œuvres t. 16, p. 38, n. 2'."""
-    kinds = KIND_NAMES.get(language, KIND_NAMES["fr"])
-    parts = []
-    if citation.sender:
-        parts.append(short_name(citation.sender))
-    title = citation.title.strip()
-    if kind in ("letter", "telegram") and citation.recipient:
-        to = "à" if language == "fr" else "to"
-        parts.append(f"{kinds[kind]} {to} {short_name(citation.recipient)}")
-    elif title:
-        parts.append(f"« {title} »" if language == "fr" else f"“{title}”")
-    elif kind in kinds:
-        parts.append(kinds[kind])
-    parts.append(format_date(citation.date, language))
-    if volume:
-        parts.append(volume)
-    if citation.pages:
-        parts.append(format_pages(citation.pages))
-    if citation.footnote is not None:
-        parts.append(f"n. {citation.footnote}")
-    return ", ".join(p for p in parts if p)

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from assistant.answer.citations import format_date, short_name
-from assistant.answer.features import covered
-from assistant.answer.textnorm import content_terms
+from assistant.answer.matching import covered
+from assistant.text import content_terms, document_phrase
+from assistant.text.describe import quoted_title, surname
 from assistant.types import Chunk, Hit
 
 MAX_QUOTE_CHARS = 450  # a longer sentence is cut at a clause boundary, with an ellipsis
@@ -92,47 +92,14 @@ def _focused_clauses(text: str, starts: list[int], ends: list[int], limit: int,
     return best
 
 
-def _surname(name: str | None) -> str:
-    return short_name(name).split()[-1] if name else ""
-
-
-def _date_phrase(chunk: Chunk, language: str) -> str:
-    if not chunk.date:
-        return ""
-    date = format_date(chunk.date, language)
-    if language == "en":
-        return f" of {date}"
-    return f" de {date}" if len(chunk.date) == 7 else f" du {date}"
-
-
-_WITH_ARTICLE = {
-    "fr": {"letter": "la lettre", "telegram": "le télégramme", "article": "l'article",
-           "declaration": "la déclaration", "interview": "l'entretien", "preface": "la préface"},
-    "en": {"letter": "the letter", "telegram": "the telegram", "article": "the article",
-           "declaration": "the statement", "interview": "the interview", "preface": "the preface"},
-}
-
-
 def _document_phrase(chunk: Chunk, language: str) -> str:
-    """'la lettre à J. Frankel du 5 janvier 1938' / 'the letter to J. Frankel of 5 January 1938'."""
-    named = _WITH_ARTICLE[language]
-    kind = chunk.doc_kind
-    title = chunk.title.strip()
-    date = _date_phrase(chunk, language)
-    if kind in ("letter", "telegram") and chunk.recipient:
-        to = "to" if language == "en" else "à"
-        return f"{named[kind]} {to} {short_name(chunk.recipient)}{date}"
-    if title:
-        name = f"“{title}”" if language == "en" else f"« {title} »"
-        if kind in named:
-            return f"{named[kind]} {name}{date}"
-        return f"{name}{date}" if language == "en" else f"le texte {name}{date}"
-    return ("the document" if language == "en" else "le document") + date
+    return document_phrase(kind=chunk.doc_kind, title=chunk.title, date=chunk.date,
+                           recipient=chunk.recipient, language=language)
 
 
 def framing(chunk: Chunk, language: str, *, same_document: bool) -> str:
     """The phrase that introduces a quotation from ``chunk``."""
-    author = _surname(chunk.sender)
+    author = surname(chunk.sender)
     if chunk.type == "footnote":
         note = f"{chunk.footnote} " if chunk.footnote is not None else ""
         if language == "en":
@@ -147,10 +114,6 @@ def framing(chunk: Chunk, language: str, *, same_document: bool) -> str:
         return f"In {document}, {author} writes:" if author else f"In {document}, we read:"
     opening = f"Dans {document}"
     return f"{opening}, {author} écrit :" if author else f"{opening}, on lit :"
-
-
-def _quote(text: str, language: str) -> str:
-    return f"“{text}”" if language == "en" else f"« {text} »"
 
 
 def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str,
@@ -171,7 +134,7 @@ def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str,
         seen_documents.add(chunk.doc_id)
         texts = [clip(text, focus=focus) for text in members]
         quoted += texts
-        quotes = " … ".join(f"{_quote(text, language)} [{source + 1}]" for text in texts)
+        quotes = " … ".join(f"{quoted_title(text, language)} [{source + 1}]" for text in texts)
         paragraphs.append(f"{intro} {quotes}")
     return "\n\n".join(paragraphs), tuple(quoted)
 

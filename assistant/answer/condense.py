@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.prompts import load_prompt
-from assistant.answer.textnorm import content_terms, fold, proper_names, wordset
+from assistant.fusion import Prior
+from assistant.text import content_terms, fold, proper_names, wordset
 from assistant.types import Answer
 
 # Words that point back to an earlier turn (folded): pronouns always do; possessives and
@@ -44,6 +45,17 @@ def needs_context(question: str) -> bool:
     if any(token in _DETERMINERS for token in tokens) and not names:
         return True
     return len(content_terms(question)) < 2 and not names
+
+
+def prior_of(question: str, history: Sequence[Answer]) -> Prior:
+    """The previous answer's documents and cited notes, when the question leans on it."""
+    if not history or not needs_context(question):
+        return Prior()
+    previous = history[-1]
+    cited = previous.citations or previous.see_also
+    documents = [c.doc_id for c in cited] + [h.chunk.doc_id for h in previous.hits[:1]]
+    notes = [(c.doc_id, c.footnote) for c in cited if c.footnote is not None]
+    return Prior(tuple(dict.fromkeys(documents)), tuple(dict.fromkeys(notes)))
 
 
 def cited_context(answer: Answer) -> list[str]:

@@ -1,65 +1,46 @@
 """The default answerer, without an LLM: the best sentences of the sources, quoted and cited.
 
-The sentences are scored by ``features``; the best 1–``max_sentences`` (no near-duplicates,
+The sentences are scored by ``scoring``; the best 1–``max_sentences`` (no near-duplicates,
 a pronoun-led sentence with its antecedent) are quoted verbatim by ``compose``. The evidence
 score — coverage of the question's words and names by the best sentence, lowered when a
 "when?"/"how many?" finds no date or number, or the question's year appears in no source —
-decides an honest refusal instead (``refusal_threshold``). Source text is only ever quoted:
-an instruction inside it changes nothing.
+decides the answer's status: under ``evidence.uncertain_below`` it is ``uncertain`` (the best
+sentence of each of the closest sources, quoted and cited under a clear label); only a question
+naming what the whole corpus never mentions gets ``not_in_corpus``. Source text is only ever quoted: an instruction inside it changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
-from assistant.answer.features import (
-    Around,
-    Candidate,
-    Question,
-    TermStats,
-    candidates_of,
-    combine,
-    has_answer_type,
-    rerank_dense,
-    score_features,
-    term_stats,
-)
-from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL
-from assistant.answer.textnorm import fold
-from assistant.types import Hit
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL, UNCERTAIN
+from assistant.answer.scoring import Around, Sentence, candidates_of, combine, score_features
+from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
+from assistant.config import EvidenceSettings
+from assistant.text import fold
+from assistant.types import Draft, Hit
 
-__all__ = ["Draft", "TermStats", "answer", "term_stats"]
+__all__ = ["Draft", "answer"]
 
-KEEP_RATIO = 0.6  # further sentences must score at least this share of the best one
-DUPLICATE_OVERLAP = 0.6  # word-set overlap above which two sentences say the same thing
-MISSING_ANSWER_TYPE = 0.5  # evidence kept when a "when?"/"how many?" sentence has no date/number
-CONTRADICTED = 0.1  # evidence kept when the sources plainly lack what is asked (asks.py)
+DEFAULTS = EvidenceSettings()
 _ANAPHORIC_STARTS = ("il ", "elle ", "ils ", "elles ", "cela ", "ce ", "cette ", "ces ",
                      "he ", "she ", "they ", "this ", "it ")
+SENTENCE_VECTORS = SentenceVectors()
 
 
-@dataclass(frozen=True)
-class Draft:
-    """What an answerer wrote, before citation post-processing: [n] = sources[n - 1]."""
-
-    text: str
-    refused: bool = False
-    evidence: float = 0.0
-    see_also: tuple[tuple[int, str], ...] = ()  # (source index, closest sentence) on refusal
-    quotes: tuple[str, ...] | None = None  # what each [n] quotes, when the answerer knows
-
-
-def evidence_of(best: Candidate, question: Question, *, language: str = "fr",
-                found: tuple[float, float] = (1.0, 1.0)) -> float:
+def evidence_of(best: Sentence, question: ParsedQuestion, *, language: str = "fr",
+                found: tuple[float, float] = (1.0, 1.0),
+                settings: EvidenceSettings = DEFAULTS) -> float:
     """How well the best sentence supports an answer: its coverage of the question's words
     and of its names (in and around it) — the lesser of the two for a French question, their
-    mean for an English one, whose words a French text cannot be expected to share — halved
-    when the question asks for a date or a number that the sentence does not hold, and
-    lowered by the shares of the question's names and years that no source mentions at all
-    (``found``: "the 1938 World Cup", 1940 asked of 1938 letters)."""
+    mean for an English one, whose words a French text cannot be expected to share — lowered
+    (``missing_answer_type``) when the question asks for a date or a number that the sentence
+    does not hold, and by the shares of the question's names and years that no source
+    mentions at all (``found``: "the 1938 World Cup", 1940 asked of 1938 letters)."""
     if not question.names:
         evidence = best.lexical
     elif language == "en":
@@ -67,13 +48,13 @@ def evidence_of(best: Candidate, question: Question, *, language: str = "fr",
     else:
         evidence = min(best.lexical, best.names)
     if not has_answer_type(question, best.text):
-        evidence *= MISSING_ANSWER_TYPE
+        evidence *= settings.missing_answer_type
     names_found, years_found = found
     evidence *= (0.25 + 0.75 * names_found) * (0.5 + 0.5 * years_found)
     return round(evidence, 4)
 
 
-def found_anywhere(question: Question, candidates: list[Candidate], sources: Sequence[Hit]
+def found_anywhere(question: ParsedQuestion, candidates: list[Sentence], sources: Sequence[Hit]
                    ) -> tuple[float, float]:
     """Shares of the question's names and years that appear somewhere in the sources."""
     if not question.names and not question.years:
@@ -87,13 +68,16 @@ def found_anywhere(question: Question, candidates: list[Candidate], sources: Seq
     return share(question.names), share(question.years)
 
 
-def select(candidates: list[Candidate], max_sentences: int) -> list[Candidate]:
+def select(candidates: list[Sentence], max_sentences: int,
+           settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
+    """The best sentences, at most ``max_sentences``, each scoring at least ``keep_ratio`` of
+    the best one and none repeating another (``duplicate_overlap``)."""
     ranked = sorted(candidates, key=lambda c: -c.score)
-    chosen: list[Candidate] = []
+    chosen: list[Sentence] = []
     for c in ranked:
-        if len(chosen) >= max_sentences or c.score < KEEP_RATIO * ranked[0].score:
+        if len(chosen) >= max_sentences or c.score < settings.keep_ratio * ranked[0].score:
             break
-        if any(_overlap(c.words, other.words) > DUPLICATE_OVERLAP for other in chosen):
+        if any(_overlap(c.words, other.words) > settings.duplicate_overlap for other in chosen):
             continue
         chosen.append(c)
     return chosen
@@ -103,7 +87,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(min(len(a), len(b)), 1)
 
 
-def with_antecedent(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+def with_antecedent(chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
     """A sentence opening on a pronoun ("Il pensait…") gets its previous sentence."""
     result = []
     for c in chosen:
@@ -111,8 +95,8 @@ def with_antecedent(chosen: list[Candidate], candidates: list[Candidate]) -> lis
             previous = next((o for o in candidates if o.source == c.source
                              and o.end <= c.start and c.start - o.end <= 2), None)
             if previous is not None and previous not in chosen:
-                result.append(Candidate(c.source, previous.start, c.end, "", c.terms, c.words,
-                                        score=c.score))
+                result.append(Sentence(c.source, previous.start, c.end, "", c.terms, c.words,
+                                       score=c.score))
                 continue
         result.append(c)
     return result
@@ -127,7 +111,7 @@ def never_mentioned(missing: Sequence[str], language: str) -> str:
     return NEVER_MENTIONED[language].format(what=what)
 
 
-def _refusal(candidates: list[Candidate], language: str, evidence: float, reason: str = ""
+def _refusal(candidates: list[Sentence], language: str, evidence: float, reason: str = ""
              ) -> Draft:
     """The refusal, with the best sentence of each of the closest sources as "see also"
     (candidates in source order when they were not scored)."""
@@ -135,7 +119,21 @@ def _refusal(candidates: list[Candidate], language: str, evidence: float, reason
     for c in sorted(candidates, key=lambda c: -c.score):
         closest.setdefault(c.source, c.text)
     text = f"{REFUSAL[language]} {reason}".strip()
-    return Draft(text, refused=True, evidence=evidence, see_also=tuple(list(closest.items())[:3]))
+    return Draft(text=text, status="not_in_corpus", evidence=evidence,
+                 see_also=tuple(list(closest.items())[:3]))
+
+
+def _uncertain(candidates: list[Sentence], sources: Sequence[Hit], language: str,
+               evidence: float, focus: dict[str, float], settings: EvidenceSettings) -> Draft:
+    """The closest passages — the best sentence of each of the best-scoring sources — quoted
+    and cited under the 'may not answer this exactly' label."""
+    best: dict[int, Sentence] = {}
+    for c in sorted(candidates, key=lambda c: -c.score):
+        best.setdefault(c.source, c)
+    chosen = list(best.values())[: settings.uncertain_sources]
+    text, quotes = compose(chosen, sources, language, focus=focus)
+    return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain", evidence=evidence,
+                 quotes=quotes)
 
 
 def answer(
@@ -143,32 +141,34 @@ def answer(
     sources: Sequence[Hit],
     *,
     language: str,
+    stats: CorpusStats | None = None,
+    max_sentences: int = 4,
+    settings: EvidenceSettings = DEFAULTS,
     embedder=None,
     query_vector=None,
-    stats: TermStats | None = None,
-    max_sentences: int = 4,
-    refusal_threshold: float = 0.0,
-    dense_rerank: int = 0,
 ) -> Draft:
-    """The extractive answer to ``question`` from ``sources`` (or a refusal)."""
-    parsed = Question.parse(question)
-    candidates = candidates_of(sources)
+    """The extractive answer to ``question`` from ``sources`` (answered, uncertain or
+    not_in_corpus).
+    ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``."""
+    parsed = ParsedQuestion.parse(question)
+    candidates = candidates_of(sources, settings.min_words)
     if not candidates:
-        return Draft(REFUSAL[language], refused=True)
+        return Draft(text=REFUSAL[language], status="not_in_corpus")
     missing = absent_from_corpus(parsed, stats, language)
     if missing:  # the whole corpus lacks what is named: no sentence can hold the answer
         return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
-    score_features(parsed, candidates, sources, stats, language)
-    combine(candidates)
-    rerank_dense(parsed, candidates, embedder, query_vector, dense_rerank)
+    score_features(parsed, candidates, sources, stats, language, settings)
+    combine(candidates, settings)
+    rerank_dense(parsed, candidates, embedder, query_vector, settings.dense_rerank,
+                 settings.dense, SENTENCE_VECTORS)
     best = max(candidates, key=lambda c: c.score)
     evidence = evidence_of(best, parsed, language=language,
-                           found=found_anywhere(parsed, candidates, sources))
+                           found=found_anywhere(parsed, candidates, sources), settings=settings)
     if contradictions(parsed, candidates, sources, stats, language):
-        evidence = round(evidence * CONTRADICTED, 4)
-    if evidence < refusal_threshold:
-        return _refusal(candidates, language, evidence)
-    chosen = with_antecedent(select(candidates, max_sentences), candidates)
+        evidence = round(evidence * settings.contradicted, 4)
     focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
+    if evidence < settings.uncertain_below:
+        return _uncertain(candidates, sources, language, evidence, focus, settings)
+    chosen = with_antecedent(select(candidates, max_sentences, settings), candidates)
     text, quotes = compose(chosen, sources, language, focus=focus)
-    return Draft(text, evidence=evidence, quotes=quotes)
+    return Draft(text=text, evidence=evidence, quotes=quotes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from assistant.answer.textnorm import words, wordset
+from assistant.text import words, wordset
 
 Language = Literal["fr", "en"]
 

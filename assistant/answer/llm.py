@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.citations import format_date, short_name
 from assistant.answer.extractive import Draft
 from assistant.answer.llm_server import LlamaServer, LLMServerError
 from assistant.answer.model_files import ModelFileError, bundled_smollm2, resolve_model
@@ -24,6 +23,7 @@ from assistant.answer.phrases import REFUSAL
 from assistant.answer.prompts import load_prompt
 from assistant.config import Settings
 from assistant.errors import AssistantError
+from assistant.text import reference
 from assistant.types import Hit
 
 __all__ = ["LLMError", "ServedChatModel", "build_messages", "bundled_smollm2", "format_sources",
@@ -140,15 +140,11 @@ def _escape(text: str) -> str:
 
 
 def describe(hit: Hit, language: str) -> str:
+    """The source's label for the model: the one document description (assistant.text)."""
     chunk = hit.chunk
-    parts = [short_name(chunk.sender), chunk.title]
-    if chunk.recipient:
-        parts.append(("à " if language == "fr" else "to ") + short_name(chunk.recipient))
-    parts.append(format_date(chunk.date, language))
-    if chunk.type == "footnote":
-        parts.append(("note de l'éditeur " if language == "fr" else "editor's note ")
-                     + str(chunk.footnote))
-    return ", ".join(p for p in parts if p)
+    return reference(kind=chunk.doc_kind, title=chunk.title, date=chunk.date, sender=chunk.sender,
+                     recipient=chunk.recipient, footnote=chunk.footnote, language=language,
+                     spelled_note=True)
 
 
 def format_sources(sources: Sequence[Hit], language: str, *, max_chars: int | None = None) -> str:

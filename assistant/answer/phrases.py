@@ -6,6 +6,12 @@ REFUSAL = {
     "fr": "Le corpus ne contient pas de réponse à cette question.",
     "en": "The corpus does not contain an answer to this question.",
 }
+# The weak-evidence answer: the closest passages, quoted and cited, never "the corpus is silent".
+UNCERTAIN = {
+    "fr": "Les lettres ne répondent peut-être pas exactement à cette question — passages les "
+          "plus proches :",
+    "en": "The letters may not answer this exactly — closest passages:",
+}
 # Said after the refusal when the question names what the corpus never mentions.
 NEVER_MENTIONED = {
     "fr": "Il ne mentionne nulle part {what}.",
@@ -32,20 +38,6 @@ OTHER_SCRIPT = {
     "en": "The question is neither in French nor in English: best-effort answer, in English.",
 }
 FOLLOW_UP = {"fr": "Question comprise comme : {q}", "en": "Question understood as: {q}"}
-FILTERS = {"fr": "Recherche limitée : {f}", "en": "Search limited to: {f}"}
+LOOKING_FIRST = {"fr": "Recherche d'abord dans : {what}", "en": "Looking first in {what}"}
 EMPTY_QUESTION = "The question is empty: type a question about the letters."
 NO_WORDS = "The question has no words (only punctuation or symbols): type a question about the letters."
-
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
-}
-KIND_NAMES = {
-    "fr": {"letter": "lettre", "article": "article", "declaration": "déclaration",
-           "telegram": "télégramme", "interview": "entretien", "preface": "préface"},
-    "en": {"letter": "letter", "article": "article", "declaration": "statement",
-           "telegram": "telegram", "interview": "interview", "preface": "preface"},
-}
-NO_DATE = {"fr": "s. d.", "en": "n. d."}

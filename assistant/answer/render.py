@@ -1,14 +1,13 @@
-"""Answer → Markdown (the UI) or plain text (the terminal), and a reference string per citation.
+"""Answer → plain text (the terminal), and a reference string per citation (the window
+renders its own Markdown, in ``assistant/ui/html.py``).
 
-Pure functions. The Markdown is not HTML-escaped here: the UI escapes corpus text and user
-input where it renders them.
+Pure functions.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.answer.citations import format_date, format_pages, short_name
 from assistant.answer.phrases import (
     NO_CITATION,
     NOTHING_VERIFIED,
@@ -17,6 +16,7 @@ from assistant.answer.phrases import (
     UNVERIFIED,
     VERIFIED,
 )
+from assistant.text import reference as describe_reference
 from assistant.types import Answer, Citation
 
 _QUOTE_CHARS = 300
@@ -27,11 +27,9 @@ def reference(citation: Citation, language: str = "fr") -> str:
     """The citation's bibliographic reference (built when it was made, or rebuilt here)."""
     if citation.reference:
         return citation.reference
-    parts = [short_name(citation.sender), citation.title, format_date(citation.date, language),
-             format_pages(citation.pages)]
-    if citation.footnote is not None:
-        parts.append(f"n. {citation.footnote}")
-    return ", ".join(p for p in parts if p)
+    return describe_reference(kind="other", title=citation.title, date=citation.date,
+                              sender=citation.sender, recipient=citation.recipient,
+                              pages=citation.pages, footnote=citation.footnote, language=language)
 
 
 def location(citation: Citation) -> str:
@@ -55,29 +53,6 @@ def warning(answer: Answer) -> str | None:
     if not answer.citations:
         return NO_CITATION[answer.language]
     return None if answer.verified else NOTHING_VERIFIED[answer.language]
-
-
-def to_markdown(answer: Answer) -> str:
-    lang = answer.language
-    lines = [answer.text.strip()]
-    if warning(answer):
-        lines += ["", f"> ⚠ {warning(answer)}"]
-    if answer.citations:
-        lines += ["", f"**{SOURCES[lang]}**", ""]
-        for c in answer.citations:
-            mark = "✓" if c.verified else "⚠"
-            lines.append(f"{c.n}. {reference(c, lang)} — {mark} {_status(c, lang)}  ")
-            if c.quote:
-                lines.append(f"   > {short_quote(c.quote)}")
-    if answer.see_also:
-        lines += ["", f"**{SEE_ALSO[lang]}**", ""]
-        for c in answer.see_also:
-            lines.append(f"- {reference(c, lang)}  ")
-            if c.quote:
-                lines.append(f"  > {short_quote(c.quote)}")
-    if answer.notices:
-        lines += [""] + [f"*{notice}*  " for notice in answer.notices]
-    return "\n".join(lines).rstrip() + "\n"
 
 
 def marked_text(answer: Answer) -> str:

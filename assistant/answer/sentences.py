@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.textnorm import wordset
+from assistant.text import wordset
 
 # Words after which a full stop does not end the sentence (folded, without the dot).
 ABBREVIATIONS = wordset(
@@ -78,6 +78,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     return start, end
 
-
-def split_sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_spans(text)]

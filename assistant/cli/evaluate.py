@@ -19,8 +19,10 @@ app = typer.Typer(help="Score the assistant on a question set (retrieval, citati
 console = table_console()
 err_console = Console(stderr=True)
 SHOWN = ("hit@1", "hit@5", "hit@10", "recall@5", "mrr", "ndcg@10", "footnote_accuracy",
-         "answer_accuracy", "citation_precision", "refusal_precision", "refusal_recall",
-         "refused_share", "retrieval_ms_p50", "answer_ms_p50", "latency_ms_p95")
+         "answer_accuracy", "citation_precision", "citation_precision_strict",
+         "refusal_precision", "refusal_recall", "refused_share", "wrongly_refused",
+         "wrongly_answered", "uncertain_share", "retrieval_ms_p50", "answer_ms_p50",
+         "latency_ms_p95")
 
 
 class RetrieverName(StrEnum):

@@ -155,23 +155,28 @@ def search(
     retriever = load_retriever(settings_of(ctx))
     hits = retriever.search(query, k=k, mode=mode, filters=filters)
     if as_json:
-        payload = [
-            {
-                "rank": hit.rank, "score": hit.score, "file": hit.chunk.file,
-                "line_start": hit.chunk.line_start, "line_end": hit.chunk.line_end,
-                "doc_id": hit.chunk.doc_id, "unit_id": hit.chunk.id, "type": hit.chunk.type,
-                "footnote": hit.chunk.footnote, "footnotes": list(hit.chunk.footnotes),
-                "title": hit.chunk.title, "date": hit.chunk.date, "pages": list(hit.chunk.pages),
-                "sender": hit.chunk.sender, "recipient": hit.chunk.recipient,
-                "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank, "text": hit.chunk.text,
-            }
-            for hit in hits
-        ]
-        typer.echo(json.dumps({"query": query, "hits": payload}, ensure_ascii=False, indent=2))
-        return
-    if not hits:
+        typer.echo(json.dumps({"query": query, "hits": [_hit_json(hit) for hit in hits]},
+                              ensure_ascii=False, indent=2))
+    elif not hits:
         typer.echo("No passage matches.")
-        return
+    else:
+        _print_hits(hits)
+
+
+def _hit_json(hit) -> dict:
+    chunk = hit.chunk
+    return {
+        "rank": hit.rank, "score": hit.score, "file": chunk.file,
+        "line_start": chunk.line_start, "line_end": chunk.line_end,
+        "doc_id": chunk.doc_id, "unit_id": chunk.id, "type": chunk.type,
+        "footnote": chunk.footnote, "footnotes": list(chunk.footnotes),
+        "title": chunk.title, "date": chunk.date, "pages": list(chunk.pages),
+        "sender": chunk.sender, "recipient": chunk.recipient,
+        "bm25_rank": hit.bm25_rank, "dense_rank": hit.dense_rank, "text": chunk.text,
+    }
+
+
+def _print_hits(hits) -> None:
     for hit in hits:
         chunk = hit.chunk
         note = f" · note {chunk.footnote}" if chunk.footnote else ""

@@ -54,13 +54,8 @@ def parse_letter(
         (i for i in nonblank[position : position + HEAD_LINES] if is_date_line(lines[i])), None
     )
     if date_line is None:
-        return [], [
-            CorpusProblem(
-                file=file_name,
-                line=nonblank[position] + 1 if nonblank else None,
-                message="Boukharine letter without a date line under its heading",
-            )
-        ]
+        return [], [CorpusProblem(file=file_name, line=nonblank[position] + 1 if nonblank else None,
+                                  message="Boukharine letter without a date line under its heading")]
     heading_lines = [i for i in nonblank[position:] if i < date_line]
     heading = " ".join(lines[i].strip() for i in heading_lines if not MARKER_LINE.match(lines[i]))
     heading = re.sub(r"\s+", " ", normalise_text(heading, vocab)).strip()
@@ -76,22 +71,12 @@ def parse_letter(
         if line is not None and line in heading_lines:
             markers[n] = Marker(paragraph=0, offset=0, line=line + 1)
     footnotes = [
-        Footnote(
-            n=n,
-            text=_note_text(lines, block, vocab),
-            line_start=block[0] + 1,
-            line_end=block[-1] + 1,
-            page=None,
-            marker=markers.get(n),
-        )
+        Footnote(n=n, text=_note_text(lines, block, vocab), line_start=block[0] + 1,
+                 line_end=block[-1] + 1, page=None, marker=markers.get(n))
         for n, (_, block) in enumerate(footnotes_raw, start=1)
     ]
     match = HEADING.search(heading)
-    sender = match.group("sender") if match else "N. Boukharine"
-    if signature and "." in signature and "." not in sender:
-        sender = signature.replace("Ton ", "").strip()
-    if "." not in sender:
-        sender = "N. Boukharine"
+    sender = _sender(match, signature)
     date = parse_date(lines[date_line], default_year=volume_year)
     used = [i + 1 for i in nonblank[position:]]
     document = Document(
@@ -112,6 +97,14 @@ def parse_letter(
         footnotes=tuple(footnotes),
     )
     return [document], []
+
+
+def _sender(heading: re.Match[str] | None, signature: str | None) -> str:
+    """The heading's sender, else the signature's initials ('Ton N. B.'), else Boukharine."""
+    sender = heading.group("sender") if heading else "N. Boukharine"
+    if signature and "." in signature and "." not in sender:
+        sender = signature.replace("Ton ", "").strip()
+    return sender if "." in sender else "N. Boukharine"
 
 
 def _split_body(

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTHS = (
-    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
-    "décembre|decembre"
-)
+from assistant.text.calendar import french_month_pattern
+
+_MONTHS = french_month_pattern(accented=True)
 # A number after a word, a closing bracket/quote or a year, and before a space, punctuation or
 # the line end. Group "gap" is the space removed with the digits.
 _SPACED = re.compile(

@@ -6,24 +6,13 @@ Everything here is a pure function of printed text, so each rule has a table-dri
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-MONTHS = {
-    "janvier": 1,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "decembre": 12,
-}
-_MONTH_RE = r"janvier|f.vrier|mars|avril|mai|juin|juillet|ao.t|septembre|octobre|novembre|d.cembre"
+from assistant.text import fold_case as fold
+from assistant.text.calendar import FRENCH_MONTH_NUMBERS, french_month_pattern
+
+MONTHS = FRENCH_MONTH_NUMBERS  # folded French month name → 1–12
+_MONTH_RE = french_month_pattern(ocr_tolerant=True)  # f.vrier: a misread accent
 # "(5 janvier 1938)", "( 5 janvier 1938)", "(l °' février 1938)", "(1 l mars l 938)",
 # "( 17 janvier" (cut off), "(mars 1938)", "(6 mars 1938 - 5 heures du matin)", "[novembre 1933]".
 DATE_LINE = re.compile(
@@ -61,12 +50,6 @@ class DateInfo:
         """The Document fields this date fills."""
         return {"date": self.date, "date_raw": self.raw, "date_precision": self.precision,
                 "date_inferred": self.inferred}
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents: ``Février`` → ``fevrier``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def is_date_line(line: str) -> bool:

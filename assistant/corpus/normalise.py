@@ -196,7 +196,6 @@ def _rejoin_split_capitals(text: str, vocab: Vocabulary) -> str:
     return _SPLIT_INITIAL.sub(join, text)
 
 
-_OPEN_END = re.compile(r"([^\W\d_][^\s]*?)-?$")
 _FIRST_WORD = re.compile(r"^([^\W\d_][\w'’-]*)")
 _NO_SPACE_BEFORE = ".,)]…"
 # Endings that begin a line only when a word was broken before them (collabora / trice).

@@ -30,7 +30,6 @@ FIRST_NOTE_NO_STOP = re.compile(
 GARBLED_START = re.compile(r"^(?::(?=U)|-L ?)(?=[^\W\d_])")
 _DIGIT_OF = {"l": 1, "L": 1, "i": 1, "I": 1, "!": 1, "J": 1, "O": 0, "o": 0, "ï": 7, "Y": 9}
 WIDE = 74  # no body line is this wide (stripped body lines are 55-73 characters)
-NOTE_LIKE = 72
 FIRST_LINE = 62  # numbered body paragraphs start with a line of at most 61 characters
 
 

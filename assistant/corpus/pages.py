@@ -8,9 +8,10 @@ callers report ``index + 1``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from assistant.text import strip_accents
 
 PAGE_NUMBER = re.compile(r"^(\d{1,3}) ?$")
 JUNK = re.compile(r"^\s*[',\"�]+(?:\s*[',\"�]+)*\s*$")
@@ -39,8 +40,7 @@ def is_junk(line: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip().upper()
+    return strip_accents(text).strip().upper()
 
 
 def _page_number_blocks(lines: list[str]) -> list[tuple[int, int, int]]:

@@ -106,9 +106,6 @@ class ParagraphBuilder:
     def is_open(self) -> bool:
         return self._open is not None
 
-    def last_text(self) -> str:
-        return self._open.text if self._open else ""
-
     def close(self) -> None:
         """End the current paragraph (a paragraph break)."""
         current, self._open = self._open, None

@@ -33,8 +33,8 @@ class ModeRetriever:
         self.inner, self.mode = inner, mode
 
     def search(self, query: str, *, k: int | None = None, mode: str | None = None,
-               filters=None):
-        return self.inner.search(query, k=k, mode=self.mode, filters=filters)
+               filters=None, **hints):
+        return self.inner.search(query, k=k, mode=self.mode, filters=filters, **hints)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -130,19 +130,23 @@ def score_question(q: Question, golds: list[GoldItem], units: Sequence[Any],
         "retrieved": [_unit(u) for u in units],
         "refused": None, "answer": None, "citations": [], "answer_correct": None,
         "footnote_gold": sum(g.footnote is not None for g in golds), "footnotes_cited": 0,
-        "citations_good": 0, "citations_total": 0, "evidence": None,
+        "citations_good": 0, "citations_strict": 0, "citations_total": 0, "evidence": None,
+        "status": None,
         "reference_answer": q.answer, "must_contain": q.must_contain,
     }
     if answer is not None:
         cited, notes = metrics.footnotes_cited(answer.citations, golds)
         good, total = metrics.good_citations(answer.citations, golds)
+        strict, _ = metrics.strict_citations(answer.citations, golds)
         record.update(
             standalone_question=answer.standalone_question, refused=answer.refused,
+            status=answer.status,
             answer=answer.text, evidence=answer.timings.get("evidence"),
             answer_correct=(
                 metrics.answer_correct(answer.text, q.must_contain) if q.answerable else None
             ),
             footnotes_cited=cited, footnote_gold=notes, citations_good=good,
+            citations_strict=strict,
             citations_total=total,
             citations=[{"n": c.n, "doc_id": c.doc_id, "file": c.file,
                         "line_start": c.line_start, "line_end": c.line_end,
@@ -188,7 +192,8 @@ def run(questions: Sequence[Question], *, retriever: str = "hybrid", mode: str =
         forced = ModeRetriever(services.retriever, retriever) if retriever != "naive" else None
         searcher = forced or naive
         chain = Services.create(services.settings, corpus=services.corpus,
-                                retriever=forced or services.retriever, llm=services.llm)
+                                retriever=forced or services.retriever, llm=services.llm,
+                                stats=services.stats, embedder=services.embedder)
         _forget_cached_queries(services.retriever)
     records = []
     for q in questions:

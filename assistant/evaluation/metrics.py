@@ -149,8 +149,16 @@ def answer_correct(text: str, must_contain: Sequence[str]) -> bool | None:
     return all(fold(term) in folded for term in terms)
 
 
+def strict_citations(citations: Iterable[Any], golds: Sequence[GoldItem]) -> tuple[int, int]:
+    """(citations whose span holds a gold line of the question, citations): a verified quote of
+    the wrong passage does not count."""
+    citations = list(citations)
+    return sum(any(unit_hits(c, g) for g in golds) for c in citations), len(citations)
+
+
 def good_citations(citations: Iterable[Any], golds: Sequence[GoldItem]) -> tuple[int, int]:
-    """(citations that hit a gold item or whose quote verifies in its source, citations)."""
+    """(citations that hit a gold item or whose quote verifies in its source, citations): the
+    verified share, which a quoting answerer reaches by construction (see strict_citations)."""
     citations = list(citations)
     good = sum(
         bool(getattr(c, "verified", False)) or any(unit_hits(c, g) for g in golds)
@@ -185,8 +193,13 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
     """The issue's metrics over per-question records (as built by the harness).
 
     A record has: answerable, hit_rank, recall@5, recall@10, ndcg@10, footnotes_cited,
-    footnote_gold, answer_correct (or None), citations_good, citations_total, refused (None when
-    no answer was made), retrieval_ms, answer_ms (or None).
+    footnote_gold, answer_correct (or None), citations_good, citations_strict, citations_total,
+    refused (None when no answer was made), status, retrieval_ms, answer_ms (or None).
+
+    ``refused`` is the ``not_in_corpus`` status: refusal precision and recall are those of "not
+    in the corpus"; ``wrongly_refused`` is the share of answerable questions given it;
+    ``uncertain_share`` the share of answers given as the closest passages;
+    ``wrongly_answered`` the share of unanswerable questions answered as if confident.
     """
     answerable = [r for r in records if r["answerable"]]
     ranks = [r["hit_rank"] for r in answerable]
@@ -215,6 +228,16 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
             sum(r.get("citations_good", 0) for r in answerable),
             sum(r.get("citations_total", 0) for r in answerable),
         ),
+        "citation_precision_strict": _ratio(
+            sum(r.get("citations_strict", 0) for r in answerable),
+            sum(r.get("citations_total", 0) for r in answerable),
+        ),
+        "wrongly_refused": _mean([1.0 if r["refused"] else 0.0 for r in answered
+                                  if r["answerable"]]),
+        "wrongly_answered": _mean([1.0 if r.get("status", "answered") == "answered" else 0.0
+                                   for r in answered if not r["answerable"]]),
+        "uncertain_share": _mean([1.0 if r.get("status") == "uncertain" else 0.0
+                                  for r in answered]),
         "refusal_precision": precision,
         "refusal_recall": recall,
         "refused_share": _mean([1.0 if r["refused"] else 0.0 for r in answered]),

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import AssistantError
+from assistant.text import fold_case
 
 Kind = Literal[
     "fact-in-body", "fact-in-footnote", "who-is", "date", "multi-doc", "unanswerable",
@@ -90,9 +91,7 @@ def collapse(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case-, accent- and whitespace-insensitive form (for must_contain terms)."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", text.casefold()).strip()
+    return re.sub(r"\s+", " ", fold_case(text.replace("’", "'"))).strip()
 
 
 def _read_lines(path: Path) -> list[tuple[int, str]]:

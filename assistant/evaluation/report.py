@@ -13,8 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 RANKING = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10")
-ANSWERING = ("footnote_accuracy", "answer_accuracy", "citation_precision", "refusal_precision",
-             "refusal_recall", "refused_share")
+ANSWERING = ("footnote_accuracy", "answer_accuracy", "citation_precision",
+             "citation_precision_strict", "refusal_precision", "refusal_recall", "refused_share",
+             "wrongly_refused", "wrongly_answered", "uncertain_share")
 LATENCY = ("retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95")
 FAILURES_SHOWN = 40
 
@@ -193,9 +194,10 @@ def write_report(results: Sequence[dict], out_dir: Path | str) -> Path:
         "## hit@5 by language", "", *breakdown_table(results, "by_language", "hit@5"), "",
     ]
     answered = [r for r in results if r.get("mode")]
-    for metric in ("footnote_accuracy", "answer_accuracy", "refused_share"):
-        if answered:
-            lines += [f"## {metric} by kind", "", *breakdown_table(answered, "by_kind", metric), ""]
+    for metric in ANSWERING if answered else ():
+        for breakdown, name in (("by_kind", "kind"), ("by_language", "language")):
+            lines += [f"## {metric} by {name}", "", *breakdown_table(answered, breakdown, metric),
+                      ""]
     lines += ["## Gold rank where a retriever misses the top 5", "", *rank_comparison(results), ""]
     if first.get("gold_warnings"):
         lines += ["## Gold items the parsed corpus disagrees with", "",

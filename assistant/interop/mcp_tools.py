@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistant.answer.citations import make_citation, reference_string
+from assistant.answer.citations import make_citation
 from assistant.errors import AssistantError
+from assistant.text import reference as describe_reference
 from assistant.types import Citation, Document, Hit, SearchFilters
 
 MAX_PASSAGES = 20
@@ -50,8 +51,10 @@ class LetterTools:
             footnote=footnote, title=document.title, date=document.date,
             sender=document.sender, recipient=document.recipient, pages=pages, quote=quote,
             verified=True)
-        reference = reference_string(citation, kind=document.kind,
-                                     volume=document.volume or None)
+        reference = describe_reference(
+            kind=document.kind, title=document.title, date=document.date,
+            sender=document.sender, recipient=document.recipient,
+            volume=document.volume or None, pages=pages, footnote=footnote)
         return citation_json(citation.model_copy(update={"reference": reference}))
 
     def search_letters(self, query: str, after: str = "", before: str = "",

@@ -24,7 +24,7 @@ from assistant.ui.handlers import Backend, Handlers, example_questions, status_h
 TITLE = "Letters — research assistant"
 INTRO = (
     "Ask about the letters of **L. Trotsky** (*Œuvres* t. 16, January–March 1938) and "
-    "**N. Bukharin** (1925–1936), in French or English. Every claim is quoted and cited "
+    "**N. Bukharin** (1925–1937), in French or English. Every claim is quoted and cited "
     "**[n]**; click a citation to read it in its letter, with the editor's notes."
 )
 ANSWER_GROUP = "answer"  # one concurrency group for every event that answers a question
@@ -92,6 +92,34 @@ def _browse_tab(handlers: Handlers, people: list[str], kinds: list[str],
     return SimpleNamespace(filters=[text, kind, person, month], table=table)
 
 
+def _wire(handlers: Handlers, backend: Backend, c, b, *, answers, sources, viewer, status,
+          reload_button) -> None:
+    """The window's events: asking, new conversation, citations, browsing, reloading."""
+    chatbot, question = c.chatbot, c.question
+
+    ask_inputs = [question, chatbot, answers, c.after, c.before, c.correspondent, c.kind,
+                  c.mode, c.k]
+    ask_outputs = [chatbot, answers, sources, question]
+    for trigger in (question.submit, c.ask_button.click):
+        trigger(handlers.submit, ask_inputs, ask_outputs, api_visibility="private",
+                concurrency_id=ANSWER_GROUP)
+    fresh = [chatbot, answers, sources, viewer, question]
+    c.new_button.click(handlers.new_conversation, None, fresh, api_visibility="private")
+    chatbot.clear(handlers.new_conversation, None, fresh, api_visibility="private")
+    chatbot.select(handlers.select_message, [answers], [sources], api_visibility="private")
+    viewer.click(handlers.open_citation, [answers], [viewer, sources],
+                 api_visibility="private")
+    sources.click(handlers.open_citation, [answers], [viewer, sources],
+                  api_visibility="private")
+    for control in b.filters:
+        control.change(handlers.browse, b.filters, [b.table], api_visibility="private")
+    b.table.click(handlers.open_document, None, [viewer], api_visibility="private")
+    reload_button.click(handlers.reload_index, None, [status, b.table],
+                        api_visibility="private").then(
+        lambda: gr.update(visible=backend.services is None), None, [reload_button],
+        api_visibility="private")
+
+
 def create_app(
     services: Any | None,
     *,
@@ -107,7 +135,7 @@ def create_app(
     handlers = Handlers(backend)
     people, kinds, months = _choices(backend.corpus)
     llm = bool(getattr(services, "llm_available", False))
-    examples = example_questions(settings.eval.questions, settings.ui.examples)
+    examples = example_questions(settings.ui.examples_file, settings.ui.examples)
 
     with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as app:
         answers = gr.State([])
@@ -128,29 +156,8 @@ def create_app(
                 viewer = gr.HTML(V.document_html(None), css_template=assets.VIEWER_CSS,
                                  js_on_load=assets.VIEWER_JS, max_height=700, elem_id="viewer",
                                  label="Document")
-        chatbot, question = c.chatbot, c.question
-
-        ask_inputs = [question, chatbot, answers, c.after, c.before, c.correspondent, c.kind,
-                      c.mode, c.k]
-        ask_outputs = [chatbot, answers, sources, question]
-        for trigger in (question.submit, c.ask_button.click):
-            trigger(handlers.submit, ask_inputs, ask_outputs, api_visibility="private",
-                    concurrency_id=ANSWER_GROUP)
-        fresh = [chatbot, answers, sources, viewer, question]
-        c.new_button.click(handlers.new_conversation, None, fresh, api_visibility="private")
-        chatbot.clear(handlers.new_conversation, None, fresh, api_visibility="private")
-        chatbot.select(handlers.select_message, [answers], [sources], api_visibility="private")
-        viewer.click(handlers.open_citation, [answers], [viewer, sources],
-                     api_visibility="private")
-        sources.click(handlers.open_citation, [answers], [viewer, sources],
-                      api_visibility="private")
-        for control in b.filters:
-            control.change(handlers.browse, b.filters, [b.table], api_visibility="private")
-        b.table.click(handlers.open_document, None, [viewer], api_visibility="private")
-        reload_button.click(handlers.reload_index, None, [status, b.table],
-                            api_visibility="private").then(
-            lambda: gr.update(visible=backend.services is None), None, [reload_button],
-            api_visibility="private")
+        _wire(handlers, backend, c, b, answers=answers, sources=sources, viewer=viewer,
+              status=status, reload_button=reload_button)
         gr.api(handlers.api_ask, api_name="ask", concurrency_id=ANSWER_GROUP)
         if settings.ui.mcp:
             from assistant.interop.mcp_server import add_tools

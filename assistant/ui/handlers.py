@@ -19,10 +19,11 @@ import gradio as gr
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, rebuild_command
+from assistant.text import describe_filters
 from assistant.types import Answer, Citation, Corpus
 from assistant.ui import html as H
 from assistant.ui import viewer as V
-from assistant.ui.filters import describe_filters, filters_from_mapping, form_filters
+from assistant.ui.filters import filters_from_mapping, form_filters
 
 log = logging.getLogger(__name__)
 MAX_API_HISTORY = 6  # previous questions replayed for an API follow-up
@@ -75,30 +76,16 @@ def status_html(backend: Backend) -> str:
 
 
 def example_questions(path: Path, count: int) -> list[str]:
-    """A few single-turn, answerable questions of the evaluation set, one per kind first
-    (an empty list when the file is missing or unreadable: the window works without them)."""
+    """The first ``count`` questions of the window's examples file (``ui.examples_file``, one
+    per line, # for comments); an empty list when it is missing: the window works without."""
     if count <= 0:
         return []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
-    by_kind: dict[str, list[str]] = {}
-    for line in lines:
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue
-        question, kind = item.get("question"), item.get("kind", "")
-        if isinstance(question, str) and question.strip() and kind != "unanswerable":
-            by_kind.setdefault(kind, []).append(question.strip())
-    chosen: list[str] = []
-    rounds = max((len(v) for v in by_kind.values()), default=0)
-    for i in range(rounds):  # round-robin over the kinds, in file order
-        for questions in by_kind.values():
-            if i < len(questions) and len(chosen) < count:
-                chosen.append(questions[i])
-    return chosen
+    questions = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return questions[:count]
 
 
 def _chat(chat: list | None) -> list[dict]:
@@ -151,8 +138,7 @@ class Handlers:
             yield chat, answers, sources, question
             return
         answers.append(final)
-        chat[-1] = {"role": "assistant", "content": H.answer_markdown(
-            final, turn, filters_note=describe_filters(filters, final.language))}
+        chat[-1] = {"role": "assistant", "content": H.answer_markdown(final, turn)}
         yield chat, answers, H.sources_html(final, turn, references=self.references), ""
 
     def new_conversation(self) -> tuple[list, list, str, str, str]:
@@ -248,6 +234,7 @@ def answer_json(answer: Answer, filters_note: str | None = None) -> dict:
         "standalone_question": answer.standalone_question,
         "language": answer.language,
         "answer": answer.text,
+        "status": answer.status,
         "refused": answer.refused,
         "mode": answer.mode,
         "filters": filters_note,

@@ -14,8 +14,9 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from assistant.answer.citations import format_date, format_pages
-from assistant.answer.phrases import FILTERS
+from assistant.answer.render import reference as reference_of
+from assistant.text import format_date, format_pages
+from assistant.text.describe import correspondents
 from assistant.types import Answer, Citation
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -96,13 +97,10 @@ def citation_label(citation: Citation, language: str = "fr") -> str:
     return ", ".join(p for p in parts if p)
 
 
-def answer_markdown(answer: Answer, turn: int, *, filters_note: str | None = None) -> str:
+def answer_markdown(answer: Answer, turn: int) -> str:
     """The final answer in the chat: notices, the linked text, and 'see also' when refused."""
     lines: list[str] = []
     notices = list(answer.notices)
-    if filters_note:  # our wording replaces the chain's list of filter values
-        prefix = FILTERS[answer.language].split("{f}")[0]
-        notices = [filters_note] + [n for n in notices if not n.startswith(prefix)]
     lines.extend(f"*{md_text(notice)}*" for notice in notices)
     if notices:
         lines.append("")
@@ -126,12 +124,6 @@ def answer_markdown(answer: Answer, turn: int, *, filters_note: str | None = Non
     return "\n".join(lines)
 
 
-def _people(sender: str | None, recipient: str | None) -> str:
-    if sender and recipient:
-        return f"{sender} → {recipient}"
-    return sender or (f"→ {recipient}" if recipient else "")
-
-
 def source_card(citation: Citation, key: str, *, selected: bool = False,
                 language: str = "fr", formats: Mapping[str, str] | None = None) -> str:
     """One citation as a card: number, title, date, people, page, note, quote, verified mark;
@@ -144,12 +136,12 @@ def source_card(citation: Citation, key: str, *, selected: bool = False,
         else f'<span class="src-warn" title="The quote could not be matched with the text">'
         f"{UNVERIFIED_MARK}</span>"
     )
-    meta = [format_date(citation.date, language), _people(citation.sender, citation.recipient),
+    meta = [format_date(citation.date, language), correspondents(citation.sender, citation.recipient),
             format_pages(citation.pages)]
     if citation.footnote is not None:
         meta.append(f"editor's note {citation.footnote}")
     meta_html = " · ".join(esc(m) for m in meta if m)
-    reference = citation.reference or f"{citation.title}, {citation_label(citation)}"
+    reference = reference_of(citation, language)
     return (
         f'<div class="{classes}" data-cite="{esc(key)}" role="button" tabindex="0" '
         f'title="Open the document at this passage">'
@@ -203,6 +195,11 @@ def sources_html(answer: Answer | None, turn: int, *, selected: str | None = Non
         )
         cards = [(cite_key(turn, c.n, see_also=True), c) for c in answer.see_also]
     else:
+        if answer.status == "uncertain":
+            parts.append(
+                '<div class="state uncertain"><b>The letters may not answer this exactly.</b> '
+                "These are the closest passages, quoted and cited.</div>"
+            )
         cards = [(cite_key(turn, c.n), c) for c in answer.citations]
         if not cards:
             parts.append('<div class="state">This answer cites no source.</div>')

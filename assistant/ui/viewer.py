@@ -8,23 +8,16 @@ and marks the first highlighted element ``scroll-target`` for the page's script.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from assistant.answer.citations import format_date
+from assistant.text import fold_case, format_date, kind_label
+from assistant.text.describe import correspondents as people
 from assistant.types import Citation, Document, Footnote, Paragraph
 from assistant.ui.html import esc
 
-KIND_LABELS = {
-    "letter": "letter", "article": "article", "declaration": "statement", "telegram": "telegram",
-    "interview": "interview", "preface": "preface", "front-matter": "front matter",
-    "chronology": "chronology", "back-matter": "back matter", "other": "other",
-}
-
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return fold_case(text)
 
 
 def document_date(doc: Document) -> str:
@@ -34,9 +27,7 @@ def document_date(doc: Document) -> str:
 
 
 def correspondents(doc: Document) -> str:
-    if doc.sender and doc.recipient:
-        return f"{doc.sender} → {doc.recipient}"
-    return doc.sender or (f"→ {doc.recipient}" if doc.recipient else "")
+    return people(doc.sender, doc.recipient)
 
 
 def _overlaps(start: int, end: int, citation: Citation) -> bool:
@@ -122,7 +113,7 @@ def document_heading(doc: Document) -> str:
     rows = [
         ("Date", document_date(doc) + (f" — printed “{doc.date_raw}”" if doc.date_raw else "")),
         ("Correspondents", correspondents(doc)),
-        ("Kind", KIND_LABELS.get(doc.kind, doc.kind)),
+        ("Kind", kind_label(doc.kind, "en")),
         ("Archive reference", doc.archive_ref or ""),
         ("Original language", doc.language or ""),
         ("Edition", ", ".join(p for p in (
@@ -215,7 +206,7 @@ def browse_html(documents: Sequence[Document], total: int | None = None) -> str:
     rows = "".join(
         f'<tr class="doc-row" data-doc="{esc(doc.id)}" tabindex="0" title="Open {esc(doc.id)}">'
         f"<td class=\"nowrap\">{esc(document_date(doc))}</td><td>{esc(doc.title or '(untitled)')}</td>"
-        f"<td>{esc(KIND_LABELS.get(doc.kind, doc.kind))}</td><td>{esc(correspondents(doc))}</td>"
+        f"<td>{esc(kind_label(doc.kind, 'en'))}</td><td>{esc(correspondents(doc))}</td>"
         f'<td class="num">{len(doc.footnotes)}</td></tr>'
         for doc in documents
     )

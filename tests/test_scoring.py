@@ -1,0 +1,155 @@
+"""The extractive answerer's scoring core, directly and table-driven: the features of a sentence
+(score_features), their weighted sum (combine), the evidence that decides a refusal
+(evidence_of) and the choice of the quoted sentences (select). Hand-made sources; no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.asked import ParsedQuestion
+from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.extractive import evidence_of, select
+from assistant.answer.scoring import Sentence, candidates_of, combine, score_features, share
+from assistant.config import EvidenceSettings
+from assistant.types import Chunk, Hit
+
+SALE = "Trotsky propose de vendre ses archives à une université américaine pour une somme."
+MUSEUM = "Toutes ces choses seraient bien mieux conservées dans un musée qu'en ma possession."
+WEATHER = "Il fait très froid à Coyoacan cet hiver et la maison reste humide le matin."
+DATED = "Le contrat de vente fut signé le 5 janvier 1938 par les deux parties présentes."
+
+
+def hit(text: str, rank: int = 1, *, dense: float | None = None, kind: str = "text",
+        footnote: int | None = None, sender: str = "Léon Trotsky") -> Hit:
+    chunk = Chunk(id=f"004-003:t{rank}", doc_id="004-003", file="004.txt", type=kind, text=text,
+                  header="[LA VENTE DES ARCHIVES] 5 janvier 1938", embed_text=text,
+                  line_start=rank, line_end=rank, footnote=footnote,
+                  title="[LA VENTE DES ARCHIVES]", date="1938-01-05", sender=sender,
+                  recipient="Jan Frankel", doc_kind="letter")
+    return Hit(chunk=chunk, score=1.0 / rank, rank=rank, dense_score=dense)
+
+
+def scored(question: str, sources: list[Hit], stats: CorpusStats | None = None,
+           language: str = "fr") -> list[Sentence]:
+    candidates = candidates_of(sources)
+    score_features(ParsedQuestion.parse(question), candidates, sources, stats, language)
+    combine(candidates)
+    return candidates
+
+
+@pytest.mark.parametrize(("question", "feature", "expected"), [
+    # every content word of the question is in the sentence
+    ("Que propose Trotsky de vendre ?", "lexical", 1.0),
+    # none is, in it or around it
+    ("Quel temps fait-il en Norvège ?", "lexical", 0.0),
+    # the name is in the sentence
+    ("Que propose Trotsky ?", "names", 1.0),
+    # in a letter's text the addressee is who "you" is: his name counts as in the sentence
+    ("Que propose-t-il à Frankel ?", "names", 1.0),
+    # a year in the document's date, not in the sentence: around credit
+    ("Que propose-t-il en 1938 ?", "years", EvidenceSettings().around),
+    # first source
+    ("Que propose Trotsky ?", "rank", 1.0),
+])
+def test_features_of_the_first_sentence(question, feature, expected):
+    first = scored(question, [hit(SALE)])[0]
+    assert getattr(first, feature) == pytest.approx(expected)
+
+
+def test_rank_and_unit_similarity_fall_with_the_source():
+    sources = [hit(SALE, 1, dense=0.90), hit(MUSEUM, 2, dense=0.85), hit(WEATHER, 3, dense=0.70)]
+    first, second, third = scored("archives", sources)
+    assert (first.rank, second.rank) == (1.0, pytest.approx(1 / 1.25))
+    assert first.unit == 1.0 and second.unit == pytest.approx(0.5) and third.unit == 0.0
+
+
+def test_a_when_question_credits_the_sentence_that_holds_a_date():
+    sale, dated = scored("Quand le contrat de vente fut-il signé ?", [hit(SALE), hit(DATED, 2)])
+    assert dated.typed == 1.0 and sale.typed == 0.0
+
+
+def test_a_source_note_counts_half_unless_the_question_is_about_sources():
+    note = "Lettre à Jan Frankel (8156), traduite de l'anglais, avec la permission de Houghton."
+    source = hit(note, kind="footnote", footnote=1)
+    about_letter = scored("Que dit la lettre à Jan Frankel ?", [source])[0]
+    about_source = scored("De quelle langue la lettre à Jan Frankel est-elle traduite ?",
+                          [source])[0]
+    assert about_letter.names == pytest.approx(0.5 * about_source.names)
+
+
+def test_idf_makes_the_rare_word_decide():
+    stats = CorpusStats.from_chunks([hit(SALE).chunk, hit(MUSEUM, 2).chunk, hit(WEATHER, 3).chunk]
+                                    + [hit(f"Trotsky écrit la lettre numéro {n}.", 9).chunk
+                                       for n in range(20)])
+    # "musée" is rare, "Trotsky" is everywhere: the museum sentence wins the coverage
+    museum = scored("Trotsky et le musée", [hit(SALE), hit(MUSEUM, 2)], stats)[1]
+    sale = scored("Trotsky et le musée", [hit(SALE), hit(MUSEUM, 2)], stats)[0]
+    assert museum.lexical > 0.5 > sale.lexical
+
+
+@pytest.mark.parametrize(("features", "expected"), [
+    (dict(lexical=1.0), 0.35),
+    (dict(names=1.0), 0.2),
+    (dict(years=1.0), 0.05),
+    (dict(unit=1.0), 0.2),
+    (dict(rank=1.0), 0.1),
+    (dict(typed=1.0), 0.2),
+    (dict(lexical=1.0, names=1.0, years=1.0, unit=1.0, rank=1.0, typed=1.0), 1.1),
+])
+def test_combine_is_the_weighted_sum(features, expected):
+    sentence = Sentence(0, 0, 1, "x", set(), set(), **features)
+    combine([sentence])
+    assert sentence.score == pytest.approx(expected)
+
+
+def _best(text: str, lexical: float, names: float) -> Sentence:
+    return Sentence(0, 0, len(text), text, set(), set(), lexical=lexical, names=names)
+
+
+@pytest.mark.parametrize(("question", "language", "best", "found", "expected"), [
+    # no name asked: the coverage of the words
+    ("Que propose-t-il de vendre ?", "fr", _best(SALE, 0.8, 0.0), (1.0, 1.0), 0.8),
+    # French with a name: the lesser of words and names
+    ("Que propose Trotsky ?", "fr", _best(SALE, 0.8, 0.4), (1.0, 1.0), 0.4),
+    # English with a name: their mean (a French text shares few English words)
+    ("What does Trotsky propose?", "en", _best(SALE, 0.8, 0.4), (1.0, 1.0), 0.6),
+    # a "when?" whose sentence has no date: halved
+    ("Quand propose-t-il de vendre ?", "fr", _best(SALE, 0.8, 0.0), (1.0, 1.0), 0.4),
+    # ... but not when it has one
+    ("Quand le contrat fut-il signé ?", "fr", _best(DATED, 0.8, 0.0), (1.0, 1.0), 0.8),
+    # the name appears in no source: down to a quarter
+    ("Que propose Einstein ?", "fr", _best(SALE, 0.8, 0.8), (0.0, 1.0), 0.2),
+    # the year appears in no source: halved
+    ("Que propose-t-il en 1940 ?", "fr", _best(SALE, 0.8, 0.0), (1.0, 0.0), 0.4),
+])
+def test_evidence_of(question, language, best, found, expected):
+    parsed = ParsedQuestion.parse(question)
+    assert evidence_of(best, parsed, language=language, found=found) == pytest.approx(expected)
+
+
+def _candidate(score: float, words: set[str], source: int = 0) -> Sentence:
+    return Sentence(source, 0, 1, "x", set(), words, score=score)
+
+
+@pytest.mark.parametrize(("scores_and_words", "limit", "chosen"), [
+    # the best ones, best first, up to the limit
+    ([(0.9, {"a"}), (0.8, {"b"}), (0.7, {"c"})], 2, [0, 1]),
+    # under keep_ratio (0.6) of the best: left out
+    ([(0.9, {"a"}), (0.5, {"b"})], 4, [0]),
+    # a near-duplicate of a chosen sentence: skipped, the next one kept
+    ([(0.9, {"a", "b"}), (0.85, {"a", "b", "c"}), (0.8, {"d"})], 4, [0, 2]),
+])
+def test_select(scores_and_words, limit, chosen):
+    candidates = [_candidate(s, w) for s, w in scores_and_words]
+    assert select(candidates, limit) == [candidates[i] for i in chosen]
+
+
+@pytest.mark.parametrize(("wanted", "inside", "around", "weights", "expected"), [
+    ((), set(), set(), None, 0.0),
+    (("a", "b"), {"a", "b"}, set(), None, 1.0),
+    (("a", "b"), {"a"}, set(), None, 0.5),
+    (("a", "b"), {"a"}, {"b"}, None, (1 + 0.6) / 2),
+    (("a", "b"), {"a"}, set(), [3.0, 1.0], 0.75),
+])
+def test_share(wanted, inside, around, weights, expected):
+    assert share(wanted, inside, around, weights) == pytest.approx(expected)
