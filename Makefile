@@ -7,6 +7,43 @@ PIP := $(PY) -m pip
 # The CPU build of torch lies on disk here; without it an unpinned torch pulls a CUDA build.
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 SETUP_STAMP := $(VENV)/.setup-done
+LLM_STAMP := $(VENV)/.setup-llm-done
+BROWSER_STAMP := $(VENV)/.setup-browser-done
+LEXICON := /usr/share/dictd/freedict-eng-fra
+
+.PHONY: setup lexicon setup-llm setup-llm-model setup-browser index run test test-fast lint bench bench-llm eval clean
+
+$(SETUP_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet $(FIND_LINKS) torch==2.13.0
+	$(PIP) install --quiet $(FIND_LINKS) -e '.[dev]'
+	touch $@
+
+setup: $(SETUP_STAMP) lexicon
+
+# Debian's FreeDict English-French dictionary (French words for English questions in BM25);
+# checked on every setup, installed when missing.
+lexicon:
+	test -f $(LEXICON).index || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dict-freedict-eng-fra; }
+
+# llama.cpp, compiled here for the CPU it will run on, with AMX switched off.
+# Why: machines of this kind do not all have the same CPU, and some REPORT AMX in CPUID but
+# fault on its tile instructions (a default build dies with SIGILL in ggml_backend_amx_mul_mat
+# on any prompt long enough to reach that kernel; short prompts never do).
+# - GGML_NATIVE=ON builds with -march=native: the instructions THIS machine has and nothing
+#   more, so a machine without AVX-512 (or AMX) gets a build without them. An explicit
+#   -DGGML_AVX512=ON build would fault there.
+# - -mno-amx-tile/-mno-amx-int8/-mno-amx-bf16 (and GGML_AMX_*=OFF) switch AMX off whatever
+#   -march=native detects: GCC applies explicit -mno-<isa> flags over -march, in any order, so
+#   ggml compiles no AMX kernel at all.
+# - The build never comes from elsewhere: --no-cache-dir (no wheel built on another CPU is
+#   reused) and the stamp's name carries a hash of the flags, so a venv built with other flags
+#   is rebuilt. tests/test_llm.py disassembles the installed libraries and fails on any AMX
+#   instruction, and runs a real prompt of more than 1,000 tokens in a child process.
+LLAMA_VERSION := 0.3.36
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
 LLAMA_STAMP := $(VENV)/.setup-llama-$(shell printf '%s %s' '$(LLAMA_VERSION)' "$(LLAMA_CMAKE_ARGS)" | md5sum | cut -c1-10)
 # Order-only on the set-up: a change to pyproject.toml must not recompile llama.cpp (~25 min).
 $(LLAMA_STAMP): | $(SETUP_STAMP)
