@@ -85,6 +85,7 @@ run: setup index
 test: setup setup-llm setup-browser
 	$(PY) -m assistant eval validate
 	$(PY) -m assistant eval validate eval/heldout.jsonl
+	$(PY) -m assistant eval validate eval/blind.jsonl
 	$(PY) -m pytest
 
 # What a developer runs on every change (< 2 min): no model, no index build, no browser, no LLM.

@@ -290,6 +290,11 @@ class EvalSettings(BaseModel):
         "h001-h040 were used to find faults (they are development questions now); "
         "h041-h080 are the gate, only measured.",
     )
+    blind: Path = Field(
+        PROJECT_ROOT / "eval" / "blind.jsonl",
+        description="A second gate: 48 questions written from the corpus alone by a reader "
+        "who never saw the code or any output (1 Dec 2026); only measured, never tuned on.",
+    )
     k: int = Field(
         10, ge=10, le=100,
         description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "

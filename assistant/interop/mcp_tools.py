@@ -92,9 +92,11 @@ class LetterTools:
     def ask_letters(self, question: str) -> dict:
         """Ask the letters a question (French or English) and get an answer built only from
         quoted passages of the letters and the editor's notes, each claim marked [n] and
-        cited. status is "answered", or "refused" when the letters do not hold the answer
-        (then see_also lists the closest passages: read them before concluding). Each
-        citation gives the document id, corpus file, line span, pages and reference.
+        cited. status is "answered"; "uncertain" when the letters may not answer exactly
+        (the closest passages are quoted and cited: read them); or "not_in_corpus" when the
+        letters definitely do not hold the answer (a person, work or period they never
+        mention; see_also lists the closest passages). Each citation gives the document id,
+        corpus file, line span, pages and reference.
 
         Args:
             question: the question, in French or English, e.g. "Qui était Benjamin Stolberg ?".
@@ -102,7 +104,8 @@ class LetterTools:
         answer = self._services().ask(question or "")
         return {
             "question": answer.question,
-            "status": "refused" if answer.refused else "answered",
+            "status": answer.status,
+            "refused": answer.refused,
             "language": answer.language,
             "answer": answer.text,
             "citations": [dict(citation_json(c), n=c.n, quote=c.quote, verified=c.verified)
