@@ -66,7 +66,8 @@ def question_sets(settings, dev_every: int):
     diagnosed = [q for q in held_out if int(q.id[1:]) <= 40]
     untouched = [q for q in held_out if int(q.id[1:]) > 40]
     dev = (development + diagnosed)[::dev_every]
-    return {"development": dev, "held-out h041-h080": untouched}
+    # The untouched half first: it is the figure that says how far to trust the model.
+    return {"held-out h041-h080": untouched, "development": dev}
 
 
 def support_rate(result: dict) -> float | None:
@@ -92,11 +93,13 @@ def figures(result: dict, model: TimedModel | None) -> dict:
 def run(args) -> dict:
     settings = get_settings()
     answer = settings.answer.model_copy(update={"sources": args.sources,
-                                                "llm_context": args.context})
+                                                "llm_context": args.context,
+                                                "max_new_tokens": args.max_new_tokens})
     settings = settings.model_copy(update={"answer": answer})
     services = Services.load(settings)
     out = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
            "load_at_start": os.getloadavg(), "llm": args.llm, "sources": args.sources,
+           "max_new_tokens": args.max_new_tokens,
            "context": args.context, "sets": {}}
     served = load_chat_model(args.llm, settings)
     for name, questions in question_sets(settings, args.dev_every).items():
@@ -104,13 +107,18 @@ def run(args) -> dict:
         timed = TimedModel(served)
         llm_services = Services.create(settings, corpus=services.corpus,
                                        retriever=services.retriever, llm=timed)
-        llm = harness.run(questions, services=llm_services, mode="llm")
+        done = iter(range(1, len(questions) + 1))
+        started = time.perf_counter()
+        llm = harness.run(questions, services=llm_services, mode="llm", progress=lambda: print(
+            f"  {name}: {next(done)}/{len(questions)} in {time.perf_counter() - started:.0f} s",
+            flush=True))
         out["sets"][name] = {"questions": len(questions),
                              "extractive": figures(extractive, None),
                              "llm": figures(llm, timed),
                              "llm_errors": [r["error"] for r in llm["per_question"]
                                             if r.get("error")]}
         print(name, json.dumps(out["sets"][name], default=str), flush=True)
+        write(dict(out, ended="(running)", load_at_end=os.getloadavg()), args.out)
     out["ended"] = datetime.now(UTC).isoformat(timespec="seconds")
     out["load_at_end"] = os.getloadavg()
     if hasattr(served, "close"):
@@ -125,7 +133,7 @@ def _cell(value, digits: int = 3) -> str:
 def markdown(result: dict) -> str:
     lines = [SECTION_START, "## LLM mode (`make bench-llm`)", "",
              f"{result['llm']}, {result['sources']} sources, context {result['context']} "
-             f"tokens; run {result['started']} → {result['ended']} (UTC); load average at start "
+             f"tokens, at most {result['max_new_tokens']} new tokens; run {result['started']} → {result['ended']} (UTC); load average at start "
              f"{[round(x, 2) for x in result['load_at_start']]}, at end "
              f"{[round(x, 2) for x in result['load_at_end']]} (1, 5, 15 min).", "",
              "| set | questions | answerer | answer accuracy | citation support | refusal "
@@ -167,6 +175,7 @@ def main() -> None:
     parser.add_argument("--dev-every", type=int, default=1)
     parser.add_argument("--sources", type=int, default=6)
     parser.add_argument("--context", type=int, default=4096)
+    parser.add_argument("--max-new-tokens", type=int, default=400)
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
     write(run(args), args.out)
