@@ -90,6 +90,13 @@ def figures(result: dict, model: TimedModel | None) -> dict:
     return row
 
 
+def _progress(name: str, total: int):
+    done = iter(range(1, total + 1))
+    started = time.perf_counter()
+    return lambda: print(f"  {name}: {next(done)}/{total} in "
+                         f"{time.perf_counter() - started:.0f} s", flush=True)
+
+
 def run(args) -> dict:
     settings = get_settings()
     answer = settings.answer.model_copy(update={"sources": args.sources,
@@ -107,11 +114,8 @@ def run(args) -> dict:
         timed = TimedModel(served)
         llm_services = Services.create(settings, corpus=services.corpus,
                                        retriever=services.retriever, llm=timed)
-        done = iter(range(1, len(questions) + 1))
-        started = time.perf_counter()
-        llm = harness.run(questions, services=llm_services, mode="llm", progress=lambda: print(
-            f"  {name}: {next(done)}/{len(questions)} in {time.perf_counter() - started:.0f} s",
-            flush=True))
+        llm = harness.run(questions, services=llm_services, mode="llm",
+                          progress=_progress(name, len(questions)))
         out["sets"][name] = {"questions": len(questions),
                              "extractive": figures(extractive, None),
                              "llm": figures(llm, timed),
