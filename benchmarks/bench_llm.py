@@ -1,15 +1,15 @@
 """LLM mode measured beside the extractive answerer on the same questions (``make bench-llm``).
 
     .venv/bin/python benchmarks/bench_llm.py [--llm llamacpp:qwen] [--dev-every 1]
-                                             [--sources 6] [--context 4096] [--out benchmarks]
+        [--gate-every 1] [--sources 4] [--context 3072] [--max-new-tokens 200] [--out benchmarks]
 
 Runs the development set (eval/questions.jsonl + h001–h040) and the untouched held-out half
 (h041–h080) through the whole chain twice — extractive, then LLM mode with the model served by
 llama.cpp's own server in a child process — and reports, per set: answer accuracy, citation
 support rate (share of the model's citations whose claim its source supports), refusal
 precision/recall, time to first token and tokens/s (p50/p95), with the machine's load at start
-and end. ``--dev-every N`` measures every N-th development question (the whole set takes about
-an hour on two idle cores). Writes ``results_llm.json`` and the "LLM mode" section of
+and end. ``--dev-every N`` / ``--gate-every N`` measure every N-th development / h041-h080
+question (both whole take about two hours on two idle cores). Writes ``results_llm.json`` and the "LLM mode" section of
 ``results.md`` (``run_all.py`` keeps that section when it rewrites the file).
 """
 
@@ -60,11 +60,11 @@ class TimedModel:
             self.tokens_per_s.append((pieces - 1) / max(time.perf_counter() - first, 1e-6))
 
 
-def question_sets(settings, dev_every: int):
+def question_sets(settings, dev_every: int, gate_every: int = 1):
     development = load_questions(settings.eval.questions)
     held_out = load_questions(settings.eval.heldout)
     diagnosed = [q for q in held_out if int(q.id[1:]) <= 40]
-    untouched = [q for q in held_out if int(q.id[1:]) > 40]
+    untouched = [q for q in held_out if int(q.id[1:]) > 40][::gate_every]
     dev = (development + diagnosed)[::dev_every]
     # The untouched half first: it is the figure that says how far to trust the model.
     return {"held-out h041-h080": untouched, "development": dev}
@@ -109,7 +109,7 @@ def run(args) -> dict:
            "max_new_tokens": args.max_new_tokens,
            "context": args.context, "sets": {}}
     served = load_chat_model(args.llm, settings)
-    for name, questions in question_sets(settings, args.dev_every).items():
+    for name, questions in question_sets(settings, args.dev_every, args.gate_every).items():
         extractive = harness.run(questions, services=services, mode="extractive")
         timed = TimedModel(served)
         llm_services = Services.create(settings, corpus=services.corpus,
@@ -177,9 +177,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", default="llamacpp:qwen")
     parser.add_argument("--dev-every", type=int, default=1)
-    parser.add_argument("--sources", type=int, default=6)
-    parser.add_argument("--context", type=int, default=4096)
-    parser.add_argument("--max-new-tokens", type=int, default=400)
+    parser.add_argument("--gate-every", type=int, default=1)
+    parser.add_argument("--sources", type=int, default=4)
+    parser.add_argument("--context", type=int, default=3072)
+    parser.add_argument("--max-new-tokens", type=int, default=200)
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
     write(run(args), args.out)
