@@ -211,6 +211,16 @@ class EvidenceSettings(BaseModel):
                                        "date or number.")
     contradicted: float = Field(0.1, ge=0, le=1, description="Evidence kept when the sources "
                                 "plainly lack what is asked (answer/asks.py).")
+    model_file: Path | None = Field(
+        PROJECT_ROOT / "assistant" / "answer" / "evidence_model.json",
+        description="The learned sentence ranker (logistic regression on the development "
+        "questions' gold sentences, made by `python -m assistant eval train-answerer`); None "
+        "ranks by the hand-set weights above.",
+    )
+    model_weight: float = Field(
+        0.3, ge=0, description="Weight of the model's probability added to the hand-weighted "
+        "score (development questions, answer accuracy: 0.729 at 0.3, 0.718 at 0.5, 0.706 at 1; "
+        "the probability alone, 0.612).")
     uncertain_below: float = Field(
         0.08,
         description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "

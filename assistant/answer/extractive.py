@@ -17,6 +17,7 @@ from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
 from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.evidence_model import load_model
 from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL, UNCERTAIN
 from assistant.answer.scoring import Around, Sentence, candidates_of, combine, score_features
 from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
@@ -159,6 +160,8 @@ def answer(
         return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
     score_features(parsed, candidates, sources, stats, language, settings)
     combine(candidates, settings)
+    if settings.model_file is not None:
+        load_model(settings.model_file).rank(candidates, sources, settings.model_weight)
     rerank_dense(parsed, candidates, embedder, query_vector, settings.dense_rerank,
                  settings.dense, SENTENCE_VECTORS)
     best = max(candidates, key=lambda c: c.score)
