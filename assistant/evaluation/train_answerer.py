@@ -55,7 +55,10 @@ def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, lis
         for c in candidates:
             chunk, text = sources[c.source].chunk, _key(c.text)
             label = int(any(f == chunk.file and lead and lead in text for f, lead in leads))
-            rows.append((q.id, feature_row(c, sources) + [c.score], label))
+            # Rounded: a threaded embedder's similarities differ in the last float digits
+            # from run to run, and the file must be reproducible.
+            row = [round(x, 4) for x in feature_row(c, sources) + [c.score]]
+            rows.append((q.id, row, label))
     return rows
 
 
