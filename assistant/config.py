@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -228,6 +228,13 @@ class EvidenceSettings(BaseModel):
     complement_floor: float = Field(
         0.3, ge=0, le=1, description="Such a sentence must score at least this share of the "
         "best one.")
+    @field_validator("model_file", mode="before")
+    @classmethod
+    def _no_model(cls, value):
+        # ASSISTANT_ANSWER__EVIDENCE__MODEL_FILE="" (or "none") turns the model off.
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none", "null") \
+            else value
+
     uncertain_below: float = Field(
         0.08,
         description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "
