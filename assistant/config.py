@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -211,6 +211,30 @@ class EvidenceSettings(BaseModel):
                                        "date or number.")
     contradicted: float = Field(0.1, ge=0, le=1, description="Evidence kept when the sources "
                                 "plainly lack what is asked (answer/asks.py).")
+    model_file: Path | None = Field(
+        PROJECT_ROOT / "assistant" / "answer" / "evidence_model.json",
+        description="The learned sentence ranker (logistic regression on the development "
+        "questions' gold sentences, made by `python -m assistant eval train-answerer`); None "
+        "ranks by the hand-set weights above.",
+    )
+    model_weight: float = Field(
+        0.3, ge=0, description="Weight of the model's probability added to the hand-weighted "
+        "score (development questions, answer accuracy: 0.729 at 0.3, 0.718 at 0.5, 0.706 at 1; "
+        "the probability alone, 0.612).")
+    complement_gain: float = Field(
+        0.4, ge=0, le=1, description="Share of the question's idf weight that a further "
+        "sentence must cover, beyond the chosen ones, to be quoted too (1: never; development "
+        "answer accuracy 0.729 -> 0.741 at 0.4 and 0.25, h001-h040 0.633 -> 0.600 at 0.15).")
+    complement_floor: float = Field(
+        0.3, ge=0, le=1, description="Such a sentence must score at least this share of the "
+        "best one.")
+    @field_validator("model_file", mode="before")
+    @classmethod
+    def _no_model(cls, value):
+        # ASSISTANT_ANSWER__EVIDENCE__MODEL_FILE="" (or "none") turns the model off.
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none", "null") \
+            else value
+
     uncertain_below: float = Field(
         0.08,
         description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "

@@ -37,12 +37,16 @@ class FakeEmbedder:
     dim = 16
     max_tokens = 512
 
+    def __init__(self) -> None:
+        self.passages: list[str] = []  # every passage embedded, in order
+
     def _vector(self, text: str) -> np.ndarray:
         seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
         vector = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
         return vector / np.linalg.norm(vector)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages += texts
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim))
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -207,3 +207,15 @@ def test_a_confident_answer_is_answered(fake_retriever):
     answer = chain.ask("Où les archives seraient-elles mieux conservées ?",
                        retriever=fake_retriever, settings=SETTINGS, stats=stats)
     assert answer.status == "answered" and not answer.refused
+
+
+def test_dense_rerank_embeds_the_best_sentences_with_the_given_embedder(fake_retriever,
+                                                                         fake_embedder):
+    evidence = SETTINGS.answer.evidence.model_copy(update={"dense_rerank": 4})
+    settings = SETTINGS.model_copy(update={"answer": SETTINGS.answer.model_copy(
+        update={"evidence": evidence})})
+    answer = chain.ask("Où les archives seraient-elles mieux conservées ?",
+                       retriever=fake_retriever, settings=settings, embedder=fake_embedder)
+    assert answer.status == "answered" and answer.citations
+    assert all(c.verified for c in answer.citations)
+    assert 2 <= len(fake_embedder.passages) <= 4  # the best candidate sentences, once each

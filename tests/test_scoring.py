@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer.asked import ParsedQuestion
 from assistant.answer.corpus_stats import CorpusStats
-from assistant.answer.extractive import evidence_of, select
+from assistant.answer.extractive import complete, evidence_of, select
 from assistant.answer.scoring import Sentence, candidates_of, combine, score_features, share
 from assistant.config import EvidenceSettings
 from assistant.types import Chunk, Hit
@@ -153,3 +153,22 @@ def test_select(scores_and_words, limit, chosen):
 ])
 def test_share(wanted, inside, around, weights, expected):
     assert share(wanted, inside, around, weights) == pytest.approx(expected)
+
+
+def _sentence(score: float, terms: set[str], source: int = 0) -> Sentence:
+    return Sentence(source, 0, 1, "x", terms, set(), score=score)
+
+
+@pytest.mark.parametrize(("others", "added"), [
+    # covers the half of the question the chosen sentence leaves out: quoted too
+    ([_sentence(0.5, {"limit", "franc"}, 1)], True),
+    # covers too little of it (under complement_gain of the weight)
+    ([_sentence(0.5, {"franc"}, 1)], False),
+    # covers it but scores under complement_floor of the best
+    ([_sentence(0.2, {"limit", "franc"}, 1)], False),
+])
+def test_complete_adds_the_sentence_that_covers_what_is_left(others, added):
+    chosen = [_sentence(0.9, {"archiv", "propos"})]
+    weights = {"archiv": 1.0, "propos": 1.0, "limit": 1.0, "franc": 0.5}
+    result = complete(chosen, chosen + others, weights, max_sentences=4)
+    assert (result == chosen + others[:1]) is added and result[0] is chosen[0]

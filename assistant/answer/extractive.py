@@ -17,8 +17,17 @@ from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
 from assistant.answer.corpus_stats import CorpusStats
+from assistant.answer.evidence_model import load_model
+from assistant.answer.matching import covered
 from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL, UNCERTAIN
-from assistant.answer.scoring import Around, Sentence, candidates_of, combine, score_features
+from assistant.answer.scoring import (
+    Around,
+    Sentence,
+    candidates_of,
+    combine,
+    score_features,
+    term_weights,
+)
 from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
 from assistant.config import EvidenceSettings
 from assistant.text import fold
@@ -85,6 +94,26 @@ def select(candidates: list[Sentence], max_sentences: int,
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(min(len(a), len(b)), 1)
+
+
+def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[str, float],
+             max_sentences: int, settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
+    """Add the best other sentence that covers what the chosen ones leave out of the question
+    (at least ``complement_gain`` of its idf weight, the second half of "X, and what Y?" or the
+    other letter of a comparison), in place of the weakest chosen one when full."""
+    total = sum(weights.values())
+    if not chosen or not total:
+        return chosen
+    said = set().union(*(c.terms for c in chosen))
+    missing = [t for t in weights if t not in covered(list(weights), said)]
+    best_score = max(c.score for c in chosen)
+    for c in sorted(candidates, key=lambda c: -c.score):
+        if c in chosen or c.score < settings.complement_floor * best_score:
+            continue
+        gain = sum(weights[t] for t in covered(missing, c.terms)) / total
+        if gain >= settings.complement_gain:
+            return chosen[: max(1, max_sentences - 1)] + [c]
+    return chosen
 
 
 def with_antecedent(chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
@@ -159,6 +188,8 @@ def answer(
         return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
     score_features(parsed, candidates, sources, stats, language, settings)
     combine(candidates, settings)
+    if settings.model_file is not None:
+        load_model(settings.model_file).rank(candidates, sources, settings.model_weight)
     rerank_dense(parsed, candidates, embedder, query_vector, settings.dense_rerank,
                  settings.dense, SENTENCE_VECTORS)
     best = max(candidates, key=lambda c: c.score)
@@ -169,6 +200,10 @@ def answer(
     focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
     if evidence < settings.uncertain_below:
         return _uncertain(candidates, sources, language, evidence, focus, settings)
-    chosen = with_antecedent(select(candidates, max_sentences, settings), candidates)
+    chosen = select(candidates, max_sentences, settings)
+    if settings.complement_gain < 1:
+        weights = term_weights(parsed, stats, language, settings)
+        chosen = complete(chosen, candidates, weights, max_sentences, settings)
+    chosen = with_antecedent(chosen, candidates)
     text, quotes = compose(chosen, sources, language, focus=focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)

@@ -189,6 +189,23 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
+def _answer_states(records: Sequence[dict], answerable: Sequence[dict]) -> dict:
+    """Strict citation precision and the shares of the three answer states."""
+    answered = [r for r in records if r.get("refused") is not None]
+    return {
+        "citation_precision_strict": _ratio(
+            sum(r.get("citations_strict", 0) for r in answerable),
+            sum(r.get("citations_total", 0) for r in answerable),
+        ),
+        "wrongly_refused": _mean([1.0 if r["refused"] else 0.0 for r in answered
+                                  if r["answerable"]]),
+        "wrongly_answered": _mean([1.0 if r.get("status", "answered") == "answered" else 0.0
+                                   for r in answered if not r["answerable"]]),
+        "uncertain_share": _mean([1.0 if r.get("status") == "uncertain" else 0.0
+                                  for r in answered]),
+    }
+
+
 def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
     """The issue's metrics over per-question records (as built by the harness).
 
@@ -228,16 +245,7 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
             sum(r.get("citations_good", 0) for r in answerable),
             sum(r.get("citations_total", 0) for r in answerable),
         ),
-        "citation_precision_strict": _ratio(
-            sum(r.get("citations_strict", 0) for r in answerable),
-            sum(r.get("citations_total", 0) for r in answerable),
-        ),
-        "wrongly_refused": _mean([1.0 if r["refused"] else 0.0 for r in answered
-                                  if r["answerable"]]),
-        "wrongly_answered": _mean([1.0 if r.get("status", "answered") == "answered" else 0.0
-                                   for r in answered if not r["answerable"]]),
-        "uncertain_share": _mean([1.0 if r.get("status") == "uncertain" else 0.0
-                                  for r in answered]),
+        **_answer_states(records, answerable),
         "refusal_precision": precision,
         "refusal_recall": recall,
         "refused_share": _mean([1.0 if r["refused"] else 0.0 for r in answered]),
