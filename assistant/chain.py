@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import citations, condense, extractive
+from assistant.answer import citations, condense, extractive, previous
 from assistant.answer import llm as llm_answerer
 from assistant.answer.language import detect_language, is_latin
 from assistant.answer.phrases import (
@@ -49,7 +49,7 @@ def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None) -> R
 
     return (
         step("prepare", lambda s: prepare(s, settings))
-        | step("condense", lambda s: condense_step(s, settings, llm))
+        | step("condense", lambda s: condense_step(s, settings, llm, retriever))
         | step("retrieve", lambda s: retrieve_step(s, settings, retriever))
         | step("answer", lambda s: answer_step(s, settings, retriever, llm))
         | step("cite", lambda s: cite_step(s, volume_of))
@@ -86,11 +86,13 @@ def prepare(state: State, settings: Settings) -> State:
     return state
 
 
-def condense_step(state: State, settings: Settings, llm) -> State:
+def condense_step(state: State, settings: Settings, llm, retriever) -> State:
     question, language = state["question"], state["language"]
     chat = llm if state["mode"] == "llm" else None
-    standalone = condense.condense(question, state["history"], llm=chat, language=language,
-                                   prompts_dir=settings.answer.prompts_dir)
+    state["request"] = previous.request_of(question, state["history"], retriever.analyse)
+    standalone = question if state["request"] else condense.condense(
+        question, state["history"], llm=chat, language=language,
+        prompts_dir=settings.answer.prompts_dir)
     if standalone != question:
         state["notices"].append(FOLLOW_UP[language].format(q=standalone))
     state["standalone"] = standalone
@@ -104,6 +106,11 @@ def retrieve_step(state: State, settings: Settings, retriever) -> State:
     retrieved = state["k"] or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
     filters: SearchFilters | None = state["filters"]
+    if state["request"]:  # about the previous answer itself: answered from it, no search
+        state["hits"] = state["sources"] = previous.sources_for(
+            state["request"], state["history"][-1], retriever.chunks)
+        state["notices"].append(previous.FROM_PREVIOUS[state["language"]])
+        return state
     searching = state["search_mode"] or settings.retrieval.mode
     analysis = retriever.analyse(state["standalone"]) if searching == "hybrid" else None
     prior = condense.prior_of(state["question"], state["history"])
@@ -125,6 +132,9 @@ def answer_step(state: State, settings: Settings, retriever, llm) -> State:
     LLM the model then writes the answer from the numbered sources."""
     options = settings.answer
     language, sources = state["language"], state["sources"]
+    if state["request"] and not (state["mode"] == "llm" and state["request"] == "translation"):
+        state["draft"] = previous.draft_for(state["request"], sources, language)
+        return state
     embedder = getattr(retriever, "embedder", None)
     stats = extractive.term_stats(getattr(retriever, "chunks", None))
     draft = extractive.answer(state["standalone"], sources, language=language, embedder=embedder,

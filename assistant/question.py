@@ -27,9 +27,11 @@ from assistant.answer.textnorm import (
     name_runs,
     stem,
     words,
+    wordset,
 )
 from assistant.types import DocumentKind
 
+PreviousRequest = Literal["document", "note", "translation"]
 AnswerType = Literal[
     "date", "number", "person", "place", "reason", "yes-no", "list", "description"
 ]
@@ -87,6 +89,28 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("yes-no", re.compile(r"^(?:est[- ]ce que|did|does|do|was|were|is|are|has|have|had|"
                           r"can|could|a-t-il|avait-il)\b")),
 )
+# Requests about the previous answer itself (folded): its whole document, its note, a
+# translation. They count only in a question that names no person and no date of its own.
+_DOCUMENT_WORDS = (r"(?:lettre|letter|texte|text|document|article|telegramme|telegram|"
+                   r"declaration|statement|entretien|interview)")
+_PREVIOUS_REQUESTS: tuple[tuple[PreviousRequest, re.Pattern[str]], ...] = (
+    ("translation", re.compile(r"\b(?:tradu\w*|translat\w*)\b")),
+    ("document", re.compile(
+        rf"\b(?:(?:toute? (?:la |le |l')?|whole |entire |full |complete )(?:\w+ )?{_DOCUMENT_WORDS}"
+        rf"|{_DOCUMENT_WORDS} (?:\w+ )?(?:en entier|tout entier|entiere?|complete?|integral\w*|"
+        rf"in full|as a whole)|(?:show|montre|montrez|affiche|display|read|lire)\w*\b.{{0,12}}"
+        rf"\b(?:this|that|the|cette|la|le|ce|sa|son|l') ?{_DOCUMENT_WORDS}$)")),
+    ("note", re.compile(r"^(?:(?:et|and|puis|then)\s+)?(?:(?:que dit|what does|what did|show me|"
+                        r"montre(?:-moi|z-moi)?)\s+)?(?:sa|son|ses|cette|la|les|its|this|that|"
+                        r"the)\s+(?:editor'?s?\s+|de l'editeur\s+)?notes?\b"
+                        r"(?:\s+(?:de l'editeur|say|dit|says))?\s*\??$")),
+)
+_LANGUAGE_NAMES = wordset("english anglais french francais russian russe german allemand "
+                          "spanish espagnol")
+_REQUEST_STEMS = frozenset(stem(word) for word in wordset(
+    "show montre montrez affiche display read lire voir see whole entire full complete entier "
+    "entiere complet complete integral integrale toute tout text texte document please note "
+    "notes editeur editor editorial say says dit peux peut pouvez can could me moi"))
 _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[89]\d\d)"
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -150,6 +174,7 @@ class QuestionAnalysis:
     wants_note: bool = False
     terms: tuple[str, ...] = ()  # content stems, dates and kind words left out
     content_words: tuple[str, ...] = ()  # the same words unstemmed and folded (for a lexicon)
+    about_previous: PreviousRequest | None = None  # "the whole letter", "its note", "translate"
 
     @property
     def has_hints(self) -> bool:
@@ -194,11 +219,26 @@ def analyse(text: str, correspondents: Correspondents | Sequence[str] = (), *,
     plain = tuple(dict.fromkeys(
         word for word in words(text) if len(word) > 2 and not word.isdigit()
         and word not in STOPWORDS and stem(word) not in skipped))
+    # A question's first word is capitalised: an imperative ("Show", "Montre") is no name.
+    named = [run for run in name_runs(text[:1].lower() + text[1:])
+             if not set(run) <= _LANGUAGE_NAMES]  # "translate it into English"
+    own = not (dates or people or named)
+    request = previous_request(folded) if own else None
+    if request in ("document", "note") and set(terms) - _REQUEST_STEMS:
+        request = None  # "the full text of the constitution" is a question of its own
     return QuestionAnalysis(
         text=text, language=language or detect_language(text), answer_type=answer_type(folded),
         dates=dates, correspondents=people, names=others, kinds=kinds,
         wants_note=bool(_NOTE.search(folded)), terms=terms, content_words=plain,
+        about_previous=request,
     )
+
+
+def previous_request(folded: str) -> PreviousRequest | None:
+    """Does a (folded) question ask for the previous answer's whole document, its note or a
+    translation of it? (Only meaningful after an answer.)"""
+    folded = " ".join(folded.replace("’", "'").split()).rstrip(" .!?")
+    return next((kind for kind, pattern in _PREVIOUS_REQUESTS if pattern.search(folded)), None)
 
 
 def answer_type(folded: str) -> AnswerType:

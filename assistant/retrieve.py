@@ -58,8 +58,12 @@ class Retriever:
     def describe(self, analysis: QuestionAnalysis, language: str) -> str | None:
         """What hybrid search looks for first, in words; a correspondent of nearly every
         document (the volume's author) narrows nothing and is not named."""
-        narrowing = [name for name in analysis.correspondents
-                     if self.metadata.narrows(name)]
+        narrowing, seen = [], set()
+        for name in analysis.correspondents:
+            keys = self.metadata.keys_of(name)
+            if self.metadata.narrows(name) and not keys & seen:  # N. / N. I. Boukharine once
+                narrowing.append(name)
+            seen |= keys
         return describe(analysis, language, correspondents=narrowing)
 
     def __len__(self) -> int:
