@@ -31,7 +31,7 @@ from assistant.answer.textnorm import (
 )
 from assistant.types import DocumentKind
 
-PreviousRequest = Literal["document", "note", "translation"]
+PreviousRequest = Literal["document", "note", "translation", "next", "before"]
 AnswerType = Literal[
     "date", "number", "person", "place", "reason", "yes-no", "list", "description"
 ]
@@ -90,11 +90,19 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
                           r"can|could|a-t-il|avait-il)\b")),
 )
 # Requests about the previous answer itself (folded): its whole document, its note, a
-# translation. They count only in a question that names no person and no date of its own.
+# translation, the document that came next or before. They count only in a question that names no person and no date of its own.
 _DOCUMENT_WORDS = (r"(?:lettre|letter|texte|text|document|article|telegramme|telegram|"
                    r"declaration|statement|entretien|interview)")
 _PREVIOUS_REQUESTS: tuple[tuple[PreviousRequest, re.Pattern[str]], ...] = (
     ("translation", re.compile(r"\b(?:tradu\w*|translat\w*)\b")),
+    ("next", re.compile(
+        rf"\b(?:(?:next|following|later|subsequent) (?:{_DOCUMENT_WORDS}|one)|came (?:next|after)"
+        rf"|{_DOCUMENT_WORDS} (?:suivante?|d'apres|ulterieure?)|la suivante|le suivant"
+        rf"|(?:a|qui a) suivi)\b")),
+    ("before", re.compile(
+        rf"\b(?:(?:previous|preceding|earlier|prior) (?:{_DOCUMENT_WORDS}|one)|came before"
+        rf"|{_DOCUMENT_WORDS} (?:precedente?|d'avant|anterieure?)|la precedente|le precedent"
+        rf"|(?:a|qui a) precede)\b")),
     ("document", re.compile(
         rf"\b(?:(?:toute? (?:la |le |l')?|whole |entire |full |complete )(?:\w+ )?{_DOCUMENT_WORDS}"
         rf"|{_DOCUMENT_WORDS} (?:\w+ )?(?:en entier|tout entier|entiere?|complete?|integral\w*|"
@@ -110,7 +118,9 @@ _LANGUAGE_NAMES = wordset("english anglais french francais russian russe german 
 _REQUEST_STEMS = frozenset(stem(word) for word in wordset(
     "show montre montrez affiche display read lire voir see whole entire full complete entier "
     "entiere complet complete integral integrale toute tout text texte document please note "
-    "notes editeur editor editorial say says dit peux peut pouvez can could me moi"))
+    "notes editeur editor editorial say says dit peux peut pouvez can could me moi next "
+    "following later came suivant suivante suivi previous preceding earlier before precedent "
+    "precedente avant apres after one ecrit wrote written write"))
 _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[89]\d\d)"
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -224,7 +234,7 @@ def analyse(text: str, correspondents: Correspondents | Sequence[str] = (), *,
              if not set(run) <= _LANGUAGE_NAMES]  # "translate it into English"
     own = not (dates or people or named)
     request = previous_request(folded) if own else None
-    if request in ("document", "note") and set(terms) - _REQUEST_STEMS:
+    if request in ("document", "note", "next", "before") and set(terms) - _REQUEST_STEMS:
         request = None  # "the full text of the constitution" is a question of its own
     return QuestionAnalysis(
         text=text, language=language or detect_language(text), answer_type=answer_type(folded),

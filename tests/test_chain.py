@@ -241,3 +241,23 @@ def test_follow_up_on_the_real_index(services):
     assert "Frankel" in second.standalone_question
     cited = [(c.file, c.line_start, c.line_end, c.footnote) for c in second.citations]
     assert any(start <= 810 <= end for _, start, end, _ in cited), cited
+
+
+def test_the_next_and_previous_documents_are_found_by_date():
+    from assistant.answer.previous import neighbour
+
+    def letter(doc_id: str, date: str | None, kind: str = "letter") -> Chunk:
+        return unit(1, ARCHIVES).model_copy(
+            update={"id": f"{doc_id}:t1", "doc_id": doc_id, "date": date, "doc_kind": kind})
+
+    chunks = [letter("000-001", "1936-09-03"), letter("002-001", "1933-11"),
+              letter("004-010", "1938-01-05", "article"), letter("001-001", "1937-01-16")]
+    assert neighbour(chunks[0], chunks, step=1) == "001-001"
+    assert neighbour(chunks[0], chunks, step=-1) == "002-001"
+    assert neighbour(chunks[3], chunks, step=1) is None  # the article is another kind
+    first = chain.ask("Que proposait Trotsky pour ses archives ?",
+                      retriever=FakeRetriever(chunks[:1]), settings=SETTINGS)
+    answer = chain.ask("Which letter came next?", [first], retriever=FakeRetriever(chunks),
+                       settings=SETTINGS)
+    assert answer.text.startswith("The next document") and not answer.refused
+    assert [c.doc_id for c in answer.citations] == ["001-001"]

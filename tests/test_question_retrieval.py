@@ -73,3 +73,11 @@ def test_the_whole_letter_and_its_note_come_from_the_previous_answer(services):
     translated = services.ask("Can you translate it into English?", [first])
     assert translated.text.startswith("I cannot translate without a language model")
     assert [c.unit_id for c in translated.citations] == [c.unit_id for c in first.citations]
+
+
+def test_the_next_letter_comes_from_the_previous_answer(services):
+    first = services.ask("Que dit Boukharine à Vorochilov dans sa lettre du 3 septembre 1936 ?")
+    assert first.citations[0].doc_id == "000-001"
+    after = services.ask("Which letter came next?", [first])
+    assert after.text.startswith("The next document") and {c.date for c in after.citations} == {
+        "1937-01-16"}
