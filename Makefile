@@ -51,6 +51,7 @@ run: setup index
 test: setup setup-llm setup-browser
 	$(PY) -m assistant eval validate
 	$(PY) -m assistant eval validate eval/heldout.jsonl
+	$(PY) -m assistant eval validate eval/bilingual.jsonl
 	$(PY) -m pytest
 
 lint: setup
