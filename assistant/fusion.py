@@ -199,3 +199,16 @@ def fuse(units: np.ndarray, rows: np.ndarray, weights: FusionWeights) -> list[tu
     scores = rows @ weights.vector()
     order = np.lexsort((units, -scores))
     return [(int(units[i]), float(scores[i])) for i in order]
+
+
+NAMED_CORRESPONDENT = 0.5  # a correspondent feature this high names the document's own
+
+
+def named_documents(units: np.ndarray, rows: np.ndarray, meta: UnitMetadata) -> set[str]:
+    """Documents the question points at: a rare correspondent of theirs and their date (day or
+    month) both named. Search shows more than ``per_document`` of their units, since the
+    question asks about that one letter."""
+    column = {name: i for i, name in enumerate(FEATURES)}
+    dated = np.maximum(rows[:, column["date_day"]], rows[:, column["date_month"]]) > 0
+    named = (rows[:, column["correspondent"]] >= NAMED_CORRESPONDENT) & dated
+    return {meta.doc_ids[unit] for unit in units[named].tolist()}

@@ -34,7 +34,13 @@ from assistant.errors import AssistantError
 from assistant.evaluation import metrics
 from assistant.evaluation.harness import DocumentLocator, gold_items
 from assistant.evaluation.questions import Question, load_questions
-from assistant.fusion import FEATURES, WEIGHTS_FILE, WEIGHTS_VERSION, FusionWeights
+from assistant.fusion import (
+    FEATURES,
+    WEIGHTS_FILE,
+    WEIGHTS_VERSION,
+    FusionWeights,
+    named_documents,
+)
 from assistant.types import Answer
 
 DEVELOPMENT_HELDOUT = 40  # h001–h040 of the held-out file belong to the development set
@@ -86,7 +92,8 @@ def ranks(samples: Sequence[Sample], weights: np.ndarray, retriever: Any) -> lis
         scores = sample.rows @ weights
         order = np.lexsort((sample.units, -scores))
         scored = [(int(sample.units[i]), float(scores[i])) for i in order]
-        chosen = [unit for unit, _ in retriever.diversify(scored, TOP)]
+        named = named_documents(sample.units, sample.rows, retriever.metadata)
+        chosen = [unit for unit, _ in retriever.diversify(scored, TOP, named)]
         positive = set(sample.units[sample.labels].tolist())
         out.append(next((r for r, u in enumerate(chosen, start=1) if u in positive), None))
     return out
