@@ -1,5 +1,7 @@
 """What a question asks for, read once: its language, dates, correspondents, document kinds,
-whether it asks for the editor's note, its answer type and its content terms.
+whether it asks for the editor's note, its answer type, its content terms, and whether it is a
+request about the previous answer itself ("the whole letter", "its note", "translate it",
+"the next letter").
 
 ``analyse(text, correspondents)`` returns a frozen ``QuestionAnalysis``. Retrieval turns it into
 soft boosts on the units whose document metadata match (never filters: a question naming the
@@ -245,8 +247,9 @@ def analyse(text: str, correspondents: Correspondents | Sequence[str] = (), *,
 
 
 def previous_request(folded: str) -> PreviousRequest | None:
-    """Does a (folded) question ask for the previous answer's whole document, its note or a
-    translation of it? (Only meaningful after an answer.)"""
+    """Does a (folded) question ask for the previous answer's whole document, its note, a
+    translation of it, or the document that came next or before? (Only meaningful after an
+    answer.)"""
     folded = " ".join(folded.replace("’", "'").split()).rstrip(" .!?")
     return next((kind for kind, pattern in _PREVIOUS_REQUESTS if pattern.search(folded)), None)
 
