@@ -22,6 +22,7 @@ from typing import Literal
 
 from assistant.answer.language import Language, detect_language
 from assistant.answer.textnorm import (
+    EXONYMS,
     STOPWORDS,
     content_terms,
     fold,
@@ -115,6 +116,11 @@ _PREVIOUS_REQUESTS: tuple[tuple[PreviousRequest, re.Pattern[str]], ...] = (
                         r"the)\s+(?:editor'?s?\s+|de l'editeur\s+)?notes?\b"
                         r"(?:\s+(?:de l'editeur|say|dit|says))?\s*\??$")),
 )
+# Words that say what kind of answer is wanted ("on what date", "which year"), not where it
+# stands: a lexicon must not translate them into search terms.
+_PLACES = frozenset(EXONYMS.values())
+_ASKING_WORDS = wordset("date dates year years day days time times month number amount place "
+                        "reason name names")
 _LANGUAGE_NAMES = wordset("english anglais french francais russian russe german allemand "
                           "spanish espagnol")
 _REQUEST_STEMS = frozenset(stem(word) for word in wordset(
@@ -208,7 +214,8 @@ class Correspondents:
         by_key: dict[str, list[str]] = {}
         for name in unique:
             for word in words(name):
-                if len(word) > 2 and not word.isdigit():
+                # "Ministre de France au Mexique": a place in a recipient is nobody's name.
+                if len(word) > 2 and not word.isdigit() and word not in _PLACES:
                     by_key.setdefault(name_key(word), []).append(name)
         return cls(unique, {key: tuple(dict.fromkeys(v)) for key, v in by_key.items()})
 
@@ -230,7 +237,7 @@ def analyse(text: str, correspondents: Correspondents | Sequence[str] = (), *,
     terms = tuple(term for term in dict.fromkeys(content_terms(text)) if term not in skipped)
     plain = tuple(dict.fromkeys(
         word for word in words(text) if len(word) > 2 and not word.isdigit()
-        and word not in STOPWORDS and stem(word) not in skipped))
+        and word not in STOPWORDS and word not in _ASKING_WORDS and stem(word) not in skipped))
     # A question's first word is capitalised: an imperative ("Show", "Montre") is no name.
     named = [run for run in name_runs(text[:1].lower() + text[1:])
              if not set(run) <= _LANGUAGE_NAMES]  # "translate it into English"
