@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import citations, condense, extractive, generate
+from assistant.answer import citations, condense, extractive, generate, previous
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.language import detect_language, is_latin
 from assistant.answer.phrases import (
@@ -51,7 +51,7 @@ def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None,
 
     return (
         step("prepare", lambda s: prepare(s, settings))
-        | step("condense", lambda s: condense_step(s, settings, llm))
+        | step("condense", lambda s: condense_step(s, settings, llm, retriever))
         | step("retrieve", lambda s: retrieve_step(s, settings, retriever))
         | step("answer", lambda s: answer_step(s, settings, llm, stats, embedder))
         | step("cite", lambda s: cite_step(s, volume_of))
@@ -86,8 +86,13 @@ def prepare(state: ChainState, settings: Settings) -> ChainState:
     return replace(state, question=question, language=language, notices=tuple(notices))
 
 
-def condense_step(state: ChainState, settings: Settings, llm) -> ChainState:
-    """A follow-up question made standalone from the conversation."""
+def condense_step(state: ChainState, settings: Settings, llm, retriever) -> ChainState:
+    """A follow-up question made standalone from the conversation, unless it asks about the
+    previous answer itself (the whole letter, its note, a translation): that is answered
+    from the previous answer, not searched."""
+    request = previous.request_of(state.question, state.history, retriever.analyse)
+    if request:
+        return replace(state, standalone=state.question, request=request)
     chat = llm if state.mode == "llm" else None
     standalone = condense.condense(state.question, state.history, llm=chat,
                                    language=state.language,
@@ -104,6 +109,10 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     # ranked and shown, never what the answer is built from.
     retrieved = state.k or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
+    if state.request:  # about the previous answer itself: answered from it, no search
+        units = tuple(previous.sources_for(state.request, state.history[-1], retriever.chunks))
+        return replace(state, hits=units, sources=units,
+                       notices=state.notices + (previous.FROM_PREVIOUS[state.language],))
     searching = state.search_mode or settings.retrieval.mode
     analysis = retriever.analyse(state.standalone) if searching == "hybrid" else None
     prior = condense.prior_of(state.question, state.history)
@@ -125,10 +134,13 @@ def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats |
     """Extractive evidence first: weak evidence refuses in both modes (no model call); with an
     LLM the model then writes the answer from the numbered sources."""
     options = settings.answer
+    if state.request and not (state.mode == "llm" and state.request == "translation"):
+        return replace(state, draft=previous.draft_for(state.request, state.sources,
+                                                       state.language))
     draft = extractive.answer(state.standalone, state.sources, language=state.language,
                               stats=stats, max_sentences=options.max_sentences,
                               settings=options.evidence, embedder=embedder)
-    if state.mode == "llm" and draft.status == "answered":
+    if state.mode == "llm" and (draft.status == "answered" or state.request):
         draft = generate.write(llm, state.standalone, state.sources, language=state.language,
                                options=options, evidence=draft.evidence, on_text=state.on_text)
         return replace(state, draft=draft, streamed=True)

@@ -100,8 +100,8 @@ class UnitMetadata:
     @classmethod
     def of(cls, chunks: Sequence[Chunk]) -> UnitMetadata:
         spans = [_span(chunk.date) for chunk in chunks]
-        people = [frozenset(name_key(w) for name in (c.sender, c.recipient) if name
-                            for w in words(name) if len(w) > 2) for c in chunks]
+        people = [frozenset(key for name in (c.sender, c.recipient) if name
+                            for key in cls.keys_of(name)) for c in chunks]
         documents = dict(zip((c.doc_id for c in chunks), people, strict=True))
         df: dict[str, int] = {}
         for keys in documents.values():
@@ -122,10 +122,14 @@ class UnitMetadata:
         )
 
 
+    @staticmethod
+    def keys_of(name: str) -> set[str]:
+        """The name keys of a correspondent's name (initials left out)."""
+        return {name_key(w) for w in words(name) if len(w) > 2}
+
     def narrows(self, name: str, *, weight: float = 0.3) -> bool:
         """Is this correspondent rare enough to say where to look?"""
-        keys = [name_key(w) for w in words(name) if len(w) > 2]
-        return any(self.key_weight.get(key, 0.0) >= weight for key in keys)
+        return any(self.key_weight.get(key, 0.0) >= weight for key in self.keys_of(name))
 
 
 def _span(value: str | None) -> tuple[int, int]:
@@ -174,7 +178,7 @@ def _question_features(rows: np.ndarray, column: dict[str, int], units: np.ndarr
         hit = np.array([bool(d) and span.matches(date.fromordinal(a), date.fromordinal(b))
                         for a, b, d in zip(first.tolist(), last.tolist(), dated.tolist(), strict=True)])
         rows[:, column[precision]] = np.maximum(rows[:, column[precision]], hit)
-    keys = {name_key(w) for name in analysis.correspondents for w in words(name) if len(w) > 2}
+    keys = {key for name in analysis.correspondents for key in meta.keys_of(name)}
     keys &= set(meta.key_weight)
     if keys:
         total = sum(meta.key_weight[k] for k in keys) or 1.0
@@ -195,3 +199,16 @@ def fuse(units: np.ndarray, rows: np.ndarray, weights: FusionWeights) -> list[tu
     scores = rows @ weights.vector()
     order = np.lexsort((units, -scores))
     return [(int(units[i]), float(scores[i])) for i in order]
+
+
+NAMED_CORRESPONDENT = 0.5  # a correspondent feature this high names the document's own
+
+
+def named_documents(units: np.ndarray, rows: np.ndarray, meta: UnitMetadata) -> set[str]:
+    """Documents the question points at: a rare correspondent of theirs and their date (day or
+    month) both named. Search shows more than ``per_document`` of their units, since the
+    question asks about that one letter."""
+    column = {name: i for i, name in enumerate(FEATURES)}
+    dated = np.maximum(rows[:, column["date_day"]], rows[:, column["date_month"]]) > 0
+    named = (rows[:, column["correspondent"]] >= NAMED_CORRESPONDENT) & dated
+    return {meta.doc_ids[unit] for unit in units[named].tolist()}

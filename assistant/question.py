@@ -1,5 +1,7 @@
 """What a question asks for, read once: its language, dates, correspondents, document kinds,
-whether it asks for the editor's note, its answer type and its content terms.
+whether it asks for the editor's note, its answer type, its content terms, and whether it is a
+request about the previous answer itself ("the whole letter", "its note", "translate it",
+"the next letter").
 
 ``analyse(text, correspondents)`` returns a frozen ``QuestionAnalysis``. Retrieval turns it into
 soft boosts on the units whose document metadata match (never filters: a question naming the
@@ -20,12 +22,14 @@ from typing import Literal
 
 from assistant.answer.language import Language, detect_language
 from assistant.text import ANSWER_STOPWORDS as STOPWORDS
-from assistant.text import content_terms, fold, name_key, name_runs, stem, words
+from assistant.text import content_terms, fold, name_key, name_runs, stem, words, wordset
 from assistant.text.calendar import MONTH_NUMBERS
 from assistant.text.calendar import MONTHS as _MONTH_NAMES
 from assistant.text.describe import kind_words
+from assistant.text.names import EXONYMS
 from assistant.types import DocumentKind
 
+PreviousRequest = Literal["document", "note", "translation", "next", "before"]
 AnswerType = Literal[
     "date", "number", "person", "place", "reason", "yes-no", "list", "description"
 ]
@@ -78,6 +82,43 @@ _ANSWER_TYPES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ("yes-no", re.compile(r"^(?:est[- ]ce que|did|does|do|was|were|is|are|has|have|had|"
                           r"can|could|a-t-il|avait-il)\b")),
 )
+# Requests about the previous answer itself (folded): its whole document, its note, a
+# translation, the document that came next or before. They count only in a question that names no person and no date of its own.
+_DOCUMENT_WORDS = (r"(?:lettre|letter|texte|text|document|article|telegramme|telegram|"
+                   r"declaration|statement|entretien|interview)")
+_PREVIOUS_REQUESTS: tuple[tuple[PreviousRequest, re.Pattern[str]], ...] = (
+    ("translation", re.compile(r"\b(?:tradu\w*|translat\w*)\b")),
+    ("next", re.compile(
+        rf"\b(?:(?:next|following|later|subsequent) (?:{_DOCUMENT_WORDS}|one)|came (?:next|after)"
+        rf"|{_DOCUMENT_WORDS} (?:suivante?|d'apres|ulterieure?)|la suivante|le suivant"
+        rf"|(?:a|qui a) suivi)\b")),
+    ("before", re.compile(
+        rf"\b(?:(?:previous|preceding|earlier|prior) (?:{_DOCUMENT_WORDS}|one)|came before"
+        rf"|{_DOCUMENT_WORDS} (?:precedente?|d'avant|anterieure?)|la precedente|le precedent"
+        rf"|(?:a|qui a) precede)\b")),
+    ("document", re.compile(
+        rf"\b(?:(?:toute? (?:la |le |l')?|whole |entire |full |complete )(?:\w+ )?{_DOCUMENT_WORDS}"
+        rf"|{_DOCUMENT_WORDS} (?:\w+ )?(?:en entier|tout entier|entiere?|complete?|integral\w*|"
+        rf"in full|as a whole)|(?:show|montre|montrez|affiche|display|read|lire)\w*\b.{{0,12}}"
+        rf"\b(?:this|that|the|cette|la|le|ce|sa|son|l') ?{_DOCUMENT_WORDS}$)")),
+    ("note", re.compile(r"^(?:(?:et|and|puis|then)\s+)?(?:(?:que dit|what does|what did|show me|"
+                        r"montre(?:-moi|z-moi)?)\s+)?(?:sa|son|ses|cette|la|les|its|this|that|"
+                        r"the)\s+(?:editor'?s?\s+|de l'editeur\s+)?notes?\b"
+                        r"(?:\s+(?:de l'editeur|say|dit|says))?\s*\??$")),
+)
+# Words that say what kind of answer is wanted ("on what date", "which year"), not where it
+# stands: a lexicon must not translate them into search terms.
+_PLACES = frozenset(EXONYMS.values())
+_ASKING_WORDS = wordset("date dates year years day days time times month number amount place "
+                        "reason name names")
+_LANGUAGE_NAMES = wordset("english anglais french francais russian russe german allemand "
+                          "spanish espagnol")
+_REQUEST_STEMS = frozenset(stem(word) for word in wordset(
+    "show montre montrez affiche display read lire voir see whole entire full complete entier "
+    "entiere complet complete integral integrale toute tout text texte document please note "
+    "notes editeur editor editorial say says dit peux peut pouvez can could me moi next "
+    "following later came suivant suivante suivi previous preceding earlier before precedent "
+    "precedente avant apres after one ecrit wrote written write"))
 _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[89]\d\d)"
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -141,6 +182,7 @@ class QuestionAnalysis:
     wants_note: bool = False
     terms: tuple[str, ...] = ()  # content stems, dates and kind words left out
     content_words: tuple[str, ...] = ()  # the same words unstemmed and folded (for a lexicon)
+    about_previous: PreviousRequest | None = None  # "the whole letter", "its note", "translate"
 
     @property
     def has_hints(self) -> bool:
@@ -162,7 +204,8 @@ class Correspondents:
         by_key: dict[str, list[str]] = {}
         for name in unique:
             for word in words(name):
-                if len(word) > 2 and not word.isdigit():
+                # "Ministre de France au Mexique": a place in a recipient is nobody's name.
+                if len(word) > 2 and not word.isdigit() and word not in _PLACES:
                     by_key.setdefault(name_key(word), []).append(name)
         return cls(unique, {key: tuple(dict.fromkeys(v)) for key, v in by_key.items()})
 
@@ -184,12 +227,28 @@ def analyse(text: str, correspondents: Correspondents | Sequence[str] = (), *,
     terms = tuple(term for term in dict.fromkeys(content_terms(text)) if term not in skipped)
     plain = tuple(dict.fromkeys(
         word for word in words(text) if len(word) > 2 and not word.isdigit()
-        and word not in STOPWORDS and stem(word) not in skipped))
+        and word not in STOPWORDS and word not in _ASKING_WORDS and stem(word) not in skipped))
+    # A question's first word is capitalised: an imperative ("Show", "Montre") is no name.
+    named = [run for run in name_runs(text[:1].lower() + text[1:])
+             if not set(run) <= _LANGUAGE_NAMES]  # "translate it into English"
+    own = not (dates or people or named)
+    request = previous_request(folded) if own else None
+    if request in ("document", "note", "next", "before") and set(terms) - _REQUEST_STEMS:
+        request = None  # "the full text of the constitution" is a question of its own
     return QuestionAnalysis(
         text=text, language=language or detect_language(text), answer_type=answer_type(folded),
         dates=dates, correspondents=people, names=others, kinds=kinds,
         wants_note=bool(_NOTE.search(folded)), terms=terms, content_words=plain,
+        about_previous=request,
     )
+
+
+def previous_request(folded: str) -> PreviousRequest | None:
+    """Does a (folded) question ask for the previous answer's whole document, its note, a
+    translation of it, or the document that came next or before? (Only meaningful after an
+    answer.)"""
+    folded = " ".join(folded.replace("’", "'").split()).rstrip(" .!?")
+    return next((kind for kind, pattern in _PREVIOUS_REQUESTS if pattern.search(folded)), None)
 
 
 def answer_type(folded: str) -> AnswerType:

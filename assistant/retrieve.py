@@ -22,7 +22,14 @@ import numpy as np
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.filters import UnitFilter
-from assistant.fusion import FusionWeights, Prior, UnitMetadata, features, fuse
+from assistant.fusion import (
+    FusionWeights,
+    Prior,
+    UnitMetadata,
+    features,
+    fuse,
+    named_documents,
+)
 from assistant.index_store import LoadedIndex, load_index, verify_index
 from assistant.lexicon import load_lexicon
 from assistant.question import QuestionAnalysis, analyse, describe
@@ -58,8 +65,12 @@ class Retriever:
     def describe(self, analysis: QuestionAnalysis, language: str) -> str | None:
         """What hybrid search looks for first, in words; a correspondent of nearly every
         document (the volume's author) narrows nothing and is not named."""
-        narrowing = [name for name in analysis.correspondents
-                     if self.metadata.narrows(name)]
+        narrowing, seen = [], set()
+        for name in analysis.correspondents:
+            keys = self.metadata.keys_of(name)
+            if self.metadata.narrows(name) and not keys & seen:  # N. / N. I. Boukharine once
+                narrowing.append(name)
+            seen |= keys
         return describe(analysis, language, correspondents=narrowing)
 
     def __len__(self) -> int:
@@ -93,13 +104,11 @@ class Retriever:
         bm25_rank = {unit: rank for rank, (unit, _) in enumerate(lexical, start=1)}
         dense_rank = {unit: rank for rank, (unit, _) in enumerate(dense, start=1)}
         dense_score = dict(dense)
-        if mode == "bm25":
-            scored = lexical
-        elif mode == "dense":
-            scored = dense
-        else:
-            scored = self._fuse(lexical, dense, analysis, prior or Prior())
-        chosen = self.diversify(scored, k)
+        scored = lexical if mode == "bm25" else dense
+        named: set[str] = set()
+        if mode == "hybrid":
+            scored, named = self._fuse(lexical, dense, analysis, prior or Prior())
+        chosen = self.diversify(scored, k, named)
         return [
             Hit(
                 chunk=self.chunks[unit], score=float(score), rank=rank,
@@ -194,19 +203,24 @@ class Retriever:
         return units, rows
 
     def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]],
-              analysis: QuestionAnalysis | None, prior: Prior) -> list[tuple[int, float]]:
-        """One linear score per candidate (RRF and soft boosts by default; see fusion.py)."""
+              analysis: QuestionAnalysis | None, prior: Prior,
+              ) -> tuple[list[tuple[int, float]], set[str]]:
+        """One linear score per candidate (RRF and soft boosts by default; see fusion.py), and
+        the documents the question names (by correspondent and date)."""
         units, rows = self.candidate_features(lexical, dense, analysis, prior)
-        return fuse(units, rows, self.weights)
+        return fuse(units, rows, self.weights), named_documents(units, rows, self.metadata)
 
-    def diversify(self, scored: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    def diversify(self, scored: list[tuple[int, float]], k: int,
+                  named: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, float]]:
+        """At most ``per_document`` units of a document (any number of the ``named`` ones)
+        while other documents have candidates left."""
         limit = self.settings.retrieval.per_document
         per_doc: dict[str, int] = {}
         chosen: list[tuple[int, float]] = []
         overflow: list[tuple[int, float]] = []
         for unit, score in scored:
             doc = self._doc_ids[unit]
-            if per_doc.get(doc, 0) < limit:
+            if per_doc.get(doc, 0) < limit or doc in named:
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 chosen.append((unit, score))
                 if len(chosen) == k:

@@ -229,6 +229,7 @@ class ChainState:
     notices: tuple[str, ...] = ()
     # condense
     standalone: str = ""
+    request: str | None = None  # a request about the previous answer (question.PreviousRequest)
     # retrieve
     hits: tuple[Hit, ...] = ()
     sources: tuple[Hit, ...] = ()  # the first answer.sources hits: what the answer is built from

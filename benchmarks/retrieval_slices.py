@@ -1,6 +1,7 @@
 """Retrieval only, by set, kind and language: hit@1, hit@5 and MRR for each retriever.
 
     python benchmarks/retrieval_slices.py [--retrievers hybrid,bm25,dense,naive] [--json FILE]
+    python benchmarks/retrieval_slices.py --questions eval/bilingual.jsonl  # one file
 
 Sets: the development set (eval/questions.jsonl + h001–h040), h001–h040 alone, and the gate
 half h041–h080 (only measured). Follow-ups are searched as the chain rewrites them.
@@ -51,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--retrievers", default="hybrid,bm25,dense")
     parser.add_argument("--sets", default="dev,h001-h040,h041-h080")
+    parser.add_argument("--questions", type=Path, help="Score this file alone instead.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     settings = Settings()
@@ -65,8 +67,10 @@ def main() -> None:
                                      batch_size=settings.embedding.batch_size,
                                      cache_dir=settings.eval.naive_cache)
     out: dict[str, dict] = {}
-    for set_name, questions in question_sets(settings).items():
-        if set_name not in args.sets.split(","):
+    sets = ({args.questions.stem: load_questions(args.questions)} if args.questions
+            else question_sets(settings))
+    for set_name, questions in sets.items():
+        if not args.questions and set_name not in args.sets.split(","):
             continue
         results = {name: harness.run(questions, retriever=name, services=services, naive=naive,
                                      k=settings.eval.k, answers=False) for name in names}

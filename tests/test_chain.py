@@ -175,6 +175,41 @@ def test_follow_up_rewritten_by_the_llm(fake_retriever):
     assert second.citations[0].verified
 
 
+def test_a_follow_up_passes_the_previous_answer_as_prior(fake_retriever):
+    first = chain.ask("Que proposait Trotsky pour ses archives ?", retriever=fake_retriever,
+                      settings=SETTINGS)
+    chain.ask("Et quand l'a-t-il proposé ?", [first], retriever=fake_retriever, settings=SETTINGS)
+    prior = fake_retriever.priors[-1]
+    assert prior.documents == ("004-003",)
+    assert not fake_retriever.priors[0]  # a first question has none
+
+
+@pytest.mark.parametrize(("request_text", "lead", "units"), [
+    ("Montre-moi la lettre entière.", "Le document entier", ["004-003:t1"]),
+    ("Et la note ?", "Les notes de l'éditeur", ["004-003:n2"]),
+    ("Peux-tu la traduire en anglais ?", "Je ne traduis pas sans modèle de langue",
+     ["004-003:t1", "004-003:n2"]),
+])
+def test_requests_about_the_previous_answer_are_answered_from_it(
+        fake_retriever, request_text, lead, units):
+    first = chain.ask("Que proposait Trotsky pour ses archives ?", retriever=fake_retriever,
+                      settings=SETTINGS)
+    searched = len(fake_retriever.queries)
+    answer = chain.ask(request_text, [first], retriever=fake_retriever, settings=SETTINGS)
+    assert len(fake_retriever.queries) == searched  # no new search
+    assert answer.text.startswith(lead) and not answer.refused
+    assert [c.unit_id for c in answer.citations] == units
+    assert all(c.verified for c in answer.citations)
+    assert answer.standalone_question == request_text
+    assert any("réponse précédente" in notice for notice in answer.notices)
+
+
+def test_the_notice_says_what_was_understood(fake_retriever):
+    answer = chain.ask("Que dit la lettre à Jan Frankel du 5 janvier 1938 ?",
+                       retriever=fake_retriever, settings=SETTINGS)
+    assert "Recherche d'abord dans : lettres à ou de Jan Frankel, 5 janvier 1938" in answer.notices
+
+
 # --- On the real index ----------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -219,3 +254,23 @@ def test_dense_rerank_embeds_the_best_sentences_with_the_given_embedder(fake_ret
     assert answer.status == "answered" and answer.citations
     assert all(c.verified for c in answer.citations)
     assert 2 <= len(fake_embedder.passages) <= 4  # the best candidate sentences, once each
+
+
+def test_the_next_and_previous_documents_are_found_by_date():
+    from assistant.answer.previous import neighbour
+
+    def letter(doc_id: str, date: str | None, kind: str = "letter") -> Chunk:
+        return unit(1, ARCHIVES).model_copy(
+            update={"id": f"{doc_id}:t1", "doc_id": doc_id, "date": date, "doc_kind": kind})
+
+    chunks = [letter("000-001", "1936-09-03"), letter("002-001", "1933-11"),
+              letter("004-010", "1938-01-05", "article"), letter("001-001", "1937-01-16")]
+    assert neighbour(chunks[0], chunks, step=1) == "001-001"
+    assert neighbour(chunks[0], chunks, step=-1) == "002-001"
+    assert neighbour(chunks[3], chunks, step=1) is None  # the article is another kind
+    first = chain.ask("Que proposait Trotsky pour ses archives ?",
+                      retriever=FakeRetriever(chunks[:1]), settings=SETTINGS)
+    answer = chain.ask("Which letter came next?", [first], retriever=FakeRetriever(chunks),
+                       settings=SETTINGS)
+    assert answer.text.startswith("The next document") and not answer.refused
+    assert [c.doc_id for c in answer.citations] == ["001-001"]

@@ -157,7 +157,9 @@ def test_report_compares_the_retrievers(runs, tmp_path):
     path = write_report([runs["hybrid"], runs["bm25"], runs["naive"]], tmp_path)
     text = path.read_text(encoding="utf-8")
     assert "| metric | hybrid + extractive | bm25 | naive |" in text
-    assert "## hit@5 by kind" in text and "![retrievers](retrievers.png)" in text
+    assert "![retrievers](retrievers.png)" in text
+    for metric in ("hit@1", "hit@5", "mrr"):
+        assert f"## {metric} by kind" in text and f"## {metric} by language" in text
     assert "## Refusal threshold calibration" in text
     assert (tmp_path / "retrievers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))) == 3

@@ -209,3 +209,24 @@ def test_strict_citations_count_only_a_gold_line():
                                 quote="y", verified=True, doc_id=None)
     assert m.strict_citations([on_gold, elsewhere], [gold]) == (1, 2)
     assert m.good_citations([on_gold, elsewhere], [gold]) == (2, 2)
+
+
+def test_report_slices_ranking_by_kind_and_language(tmp_path):
+    from assistant.evaluation.harness import result_of
+    from assistant.evaluation.report import write_report
+
+    def record(qid, kind, language, rank):
+        return {"id": qid, "kind": kind, "language": language, "answerable": True,
+                "hit_rank": rank, "recall@5": 1.0, "recall@10": 1.0, "ndcg@10": 1.0,
+                "question": "?", "gold": [], "retrieved": [], "refused": None, "answer": None,
+                "citations": [], "answer_correct": None, "footnote_gold": 0,
+                "footnotes_cited": 0, "reference_answer": "", "must_contain": [],
+                "retrieval_ms": 1.0, "answer_ms": None}
+
+    records = [record("a", "date", "fr", 1), record("b", "date", "en", 2),
+               record("c", "who-is", "en", None)]
+    result = result_of(records, retriever="hybrid", mode=None)
+    text = write_report([result], tmp_path).read_text(encoding="utf-8")
+    assert "## mrr by kind" in text and "## hit@1 by language" in text
+    assert "| date | 2 | 0.750 |" in text  # MRR of ranks 1 and 2
+    assert "| en | 2 | 0.000 |" in text  # hit@1 of ranks 2 and none

@@ -97,3 +97,10 @@ def test_describe_says_what_was_understood_in_the_question_language():
         "January–April 1938")
     assert describe_span(DateSpan("3 sept 1936", "day", 1936, 9, 9, 3), "en") == (
         "September 3, 1936")
+
+
+def test_asking_words_and_places_are_not_search_hints():
+    analysis = analyse("On what date was Bukharin executed in Moscow?", PEOPLE)
+    assert "date" not in analysis.content_words and "executed" in analysis.content_words
+    mexico = analyse("When did Trotsky arrive in Mexico?", [*PEOPLE, "Ministre de France au Mexique"])
+    assert "Ministre de France au Mexique" not in mexico.correspondents  # a place is no name

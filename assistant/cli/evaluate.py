@@ -187,3 +187,30 @@ def validate(
         err_console.print(f"[bold red]{summary}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     console.print(f"[green]{summary}[/]", highlight=False, soft_wrap=True)
+
+
+@app.command("train-fusion")
+def train_fusion(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Where to write the weights (default: assistant/fusion_weights.json).")] = None,
+) -> None:
+    """Learn the hybrid fusion's weights on the development questions (cross-validated)."""
+    from assistant.cli import settings_of
+    from assistant.evaluation.fusion_training import train
+    from assistant.fusion import WEIGHTS_FILE
+    from assistant.services import Services
+
+    settings = settings_of(ctx)
+    with err_console.status("Loading the corpus and the index…"):
+        services = Services.load(settings)
+    with err_console.status("Collecting candidates and cross-validating…"):
+        data = train(services, out or WEIGHTS_FILE)
+    table = Table(title=f"5-fold cross-validation, {data['trained_on']}")
+    for column in ("fusion", "hit@1", "hit@5", "mrr"):
+        table.add_column(column, justify="left" if column == "fusion" else "right")
+    for name, scores in data["cross_validation"].items():
+        mark = " (winner)" if name == data["winner"] else ""
+        table.add_row(name + mark, *(f"{scores[m]:.3f}" for m in ("hit@1", "hit@5", "mrr")))
+    console.print(table)
+    err_console.print(f"Weights of {data['model']} written to {out or WEIGHTS_FILE}")

@@ -1,6 +1,7 @@
 """The evaluation report: a Markdown page and a PNG chart comparing the retrievers.
 
-The report shows the metrics per retriever side by side, the breakdowns by kind and language,
+The report shows the metrics per retriever side by side, hit@1, hit@5 and MRR by kind
+(fact-in-body, footnote, multi-doc, follow-up, date, who-is) and by language,
 the failures of the first run (question, gold, what was retrieved, what was answered), and the
 evidence scores that the extractive refusal threshold is calibrated on.
 """
@@ -16,6 +17,7 @@ RANKING = ("hit@1", "hit@5", "hit@10", "recall@5", "recall@10", "mrr", "ndcg@10"
 ANSWERING = ("footnote_accuracy", "answer_accuracy", "citation_precision",
              "citation_precision_strict", "refusal_precision", "refusal_recall", "refused_share",
              "wrongly_refused", "wrongly_answered", "uncertain_share")
+SLICED = ("hit@1", "hit@5", "mrr")  # ranking metrics shown by kind and by language
 LATENCY = ("retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95")
 FAILURES_SHOWN = 40
 
@@ -190,9 +192,11 @@ def write_report(results: Sequence[dict], out_dir: Path | str) -> Path:
         "The naive peer (LangChain splitter 1000/200 over the raw files, same embedder, FAISS) "
         "only retrieves.", "",
         f"![retrievers]({chart.name})", "", "## Metrics", "", *metrics_table(results), "",
-        "## hit@5 by kind", "", *breakdown_table(results, "by_kind", "hit@5"), "",
-        "## hit@5 by language", "", *breakdown_table(results, "by_language", "hit@5"), "",
     ]
+    for metric in SLICED:
+        lines += [f"## {metric} by kind", "", *breakdown_table(results, "by_kind", metric), "",
+                  f"## {metric} by language", "",
+                  *breakdown_table(results, "by_language", metric), ""]
     answered = [r for r in results if r.get("mode")]
     for metric in ANSWERING if answered else ():
         for breakdown, name in (("by_kind", "kind"), ("by_language", "language")):
