@@ -159,7 +159,7 @@ def test_filters_apply_to_the_next_question_and_show_on_the_answer(page):
     page.click("#f-kind input")
     page.get_by_role("option", name="letter", exact=True).click()
     ask(page, "What did Trotsky write about the Moscow trials?", 0)
-    assert "searched letters of February 1938 only" in page.inner_text("#chat")
+    assert "Searched letters of February 1938 only" in page.inner_text("#chat")
     dates = page.locator("#sources .src-meta").all_inner_texts()
     assert dates and all("February 1938" in d or "février 1938" in d for d in dates), dates
     shot(page, "5-filtered")
