@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import socket
+# A TCP port on 127.0.0.1 that nothing listens on right now: the one the llama.cpp server
+# manager picks its port with.
+from assistant.answer.llm_server import free_port
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["free_port"]

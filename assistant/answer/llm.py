@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.answer.extractive import Draft
 from assistant.answer.llm_server import LlamaServer, LLMServerError
-from assistant.answer.model_files import ModelFileError, bundled_smollm2, resolve_model
+from assistant.answer.model_files import ModelFileError, resolve_model
 from assistant.answer.phrases import REFUSAL
 from assistant.answer.prompts import load_prompt
 from assistant.config import Settings
@@ -26,7 +26,7 @@ from assistant.errors import AssistantError
 from assistant.text import reference
 from assistant.types import Hit
 
-__all__ = ["LLMError", "ServedChatModel", "build_messages", "bundled_smollm2", "format_sources",
+__all__ = ["LLMError", "ServedChatModel", "build_messages", "format_sources",
            "load_chat_model", "source_budget", "stream_answer"]
 
 _CHARS_PER_TOKEN = 3  # French OCR text in a small-vocabulary tokenizer: a safe estimate

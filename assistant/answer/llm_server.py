@@ -80,7 +80,6 @@ class LlamaServer:
         self.start_timeout = start_timeout
         self.alias = _MODEL_ALIAS
         self.port = 0
-        self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile(prefix="llama-server-")  # noqa: SIM115 (lives with us)
         self._lock = threading.Lock()
         self._last_exit: int | None = None
@@ -88,6 +87,10 @@ class LlamaServer:
         self._holder: list[subprocess.Popen | None] = [None]
         weakref.finalize(self, _stop_process, self._holder)
         atexit.register(_stop_process, self._holder)
+
+    @property
+    def _process(self) -> subprocess.Popen | None:
+        return self._holder[0]
 
     @property
     def base_url(self) -> str:
@@ -120,9 +123,8 @@ class LlamaServer:
                                  threads=self.threads, threads_batch=self.threads_batch)
         self._log.seek(0)
         self._log.truncate()
-        self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        self._holder[0] = self._process
+        self._holder[0] = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
+                                           stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
