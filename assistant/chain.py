@@ -139,7 +139,8 @@ def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats |
                                                        state.language))
     draft = extractive.answer(state.standalone, state.sources, language=state.language,
                               stats=stats, max_sentences=options.max_sentences,
-                              settings=options.evidence, embedder=embedder)
+                              settings=options.evidence, embedder=embedder,
+                              turn=state.question)
     if state.mode == "llm" and (draft.status == "answered" or state.request):
         draft = generate.write(llm, state.standalone, state.sources, language=state.language,
                                options=options, evidence=draft.evidence, on_text=state.on_text)

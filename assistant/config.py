@@ -200,6 +200,8 @@ class EvidenceSettings(BaseModel):
                              "question's rarest words decide its coverage).")
     english_unknown: float = Field(0.5, ge=0, le=1, description="Weight kept by an English "
                                    "question word that the (French) corpus never uses.")
+    inherited: float = Field(0.1, ge=0, le=1, description="Weight kept by a follow-up's word or "
+                             "name that only the earlier turns gave its standalone question.")
     unit_span: float = Field(0.1, gt=0, description="Unit dense similarity this far below the "
                              "best unit's counts as nothing (e5's scores lie close together).")
     source_note: float = Field(0.5, ge=0, le=1, description="Factor on the coverage of an "
@@ -207,6 +209,12 @@ class EvidenceSettings(BaseModel):
                                "sources.")
     keep_ratio: float = Field(0.6, ge=0, le=1, description="Further quoted sentences must score "
                               "at least this share of the best one.")
+    quoted_sources: int = Field(2, ge=1, le=12, description="Sources an answer's best sentences "
+                                "may come from (the complement and another document aside).")
+    new_source_ratio: float = Field(0.6, ge=0, le=1, description="A sentence of a source not "
+                                    "yet quoted must score at least this share of the best.")
+    sequel_chars: int = Field(300, ge=0, description="The best sentence is quoted with the next "
+                              "one of its unit when both fit in this many characters (0: never).")
     duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
                                      "two sentences say the same thing (one is dropped).")
     missing_answer_type: float = Field(0.5, ge=0, le=1, description="Evidence kept when a "

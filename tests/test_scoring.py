@@ -8,8 +8,15 @@ import pytest
 
 from assistant.answer.asked import ParsedQuestion
 from assistant.answer.corpus_stats import CorpusStats
-from assistant.answer.extractive import complete, evidence_of, select
-from assistant.answer.scoring import Sentence, candidates_of, combine, score_features, share
+from assistant.answer.extractive import complete, evidence_of, select, with_sequel
+from assistant.answer.scoring import (
+    Sentence,
+    candidates_of,
+    combine,
+    score_features,
+    share,
+    term_weights,
+)
 from assistant.config import EvidenceSettings
 from assistant.types import Chunk, Hit
 
@@ -142,6 +149,51 @@ def _candidate(score: float, words: set[str], source: int = 0) -> Sentence:
 def test_select(scores_and_words, limit, chosen):
     candidates = [_candidate(s, w) for s, w in scores_and_words]
     assert select(candidates, limit) == [candidates[i] for i in chosen]
+
+
+@pytest.mark.parametrize(("sources_and_scores", "chosen"), [
+    # two sentences of the best source and one of a second: all kept
+    ([(0, 0.9), (0, 0.8), (1, 0.7)], [0, 1, 2]),
+    # a third source is not quoted (quoted_sources = 2), the second source's next one is
+    ([(0, 0.9), (1, 0.8), (2, 0.75), (1, 0.7)], [0, 1, 3]),
+    # a new source must score new_source_ratio of the best, like any further sentence
+    ([(0, 0.9), (1, 0.5)], [0]),
+])
+def test_select_quotes_at_most_two_sources(sources_and_scores, chosen):
+    """The third source an answer cited held a gold line in 4 of 54 development answers."""
+    candidates = [_candidate(score, {f"w{i}"}, source)
+                  for i, (source, score) in enumerate(sources_and_scores)]
+    assert select(candidates, 4) == [candidates[i] for i in chosen]
+
+
+def test_a_follow_ups_inherited_words_weigh_less():
+    """"Et quand est-il mort ?" after a question on Menjinski: the standalone question carries
+    Menjinski and the letter to find the passage, but the turn's own words say what is asked."""
+    parsed = ParsedQuestion.parse("Et quand est-il mort ? Qui était Menjinski dans la lettre",
+                                  turn="Et quand est-il mort ?")
+    assert {"menjinski", "lettr"} <= parsed.inherited and "mort" not in parsed.inherited
+    weights = term_weights(parsed, None, "fr")
+    assert weights["mort"] == 1.0
+    assert weights["lettr"] == pytest.approx(EvidenceSettings().inherited)
+    assert ParsedQuestion.parse("Qui était Menjinski ?").inherited == frozenset()
+
+
+@pytest.mark.parametrize(("texts", "limit", "quoted"), [
+    # the best sentence and the next one fit in sequel_chars: quoted together
+    ((SALE, MUSEUM), 300, SALE + " " + MUSEUM),
+    # they do not fit: the best sentence alone
+    ((SALE, MUSEUM), 100, SALE),
+    # 0 turns it off
+    ((SALE, MUSEUM), 0, SALE),
+])
+def test_the_best_sentence_is_quoted_with_the_next_one_when_both_fit(texts, limit, quoted):
+    sources = [hit(" ".join(texts))]
+    candidates = candidates_of(sources)
+    best = candidates[0]
+    best.score = 1.0
+    settings = EvidenceSettings(sequel_chars=limit)
+    (result,) = with_sequel([best], candidates, sources, settings)
+    assert sources[0].chunk.text[result.start:result.end] == quoted
 
 
 @pytest.mark.parametrize(("wanted", "inside", "around", "weights", "expected"), [

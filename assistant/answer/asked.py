@@ -18,7 +18,6 @@ _DATE_WORDS = re.compile(r"\b(1[89]\d\d|" + "|".join(FOLDED_FRENCH_MONTHS) + r"|
 _NUMBER_WORDS = re.compile(r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
                            r"vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million)s?\b")
 
-
 @dataclass(frozen=True)
 class ParsedQuestion:
     text: str
@@ -27,16 +26,26 @@ class ParsedQuestion:
     years: tuple[str, ...]
     wants: str | None = None  # "date" or "number": the kind of answer asked for
     name_stems: tuple[str, ...] = ()  # the names as the corpus's terms (for their idf)
+    # Stems and name keys that only the earlier turns gave a follow-up's standalone question:
+    # they say where to look, the turn's own words say what is asked.
+    inherited: frozenset[str] = frozenset()
 
     @classmethod
-    def parse(cls, text: str) -> ParsedQuestion:
+    def parse(cls, text: str, turn: str | None = None) -> ParsedQuestion:
+        """``text`` as asked, or a follow-up's standalone question with ``turn`` the words the
+        user typed (the rest of ``text`` then comes from earlier turns)."""
         names = {name_key(n): stem(n) for n in reversed(proper_names(text))}
         names = dict(reversed(names.items()))
-        folded = fold(text)
+        folded = fold(turn if turn else text)
         wants = ("date" if WANTS_DATE.search(folded)
                  else "number" if WANTS_NUMBER.search(folded) else None)
-        return cls(text, tuple(dict.fromkeys(content_terms(text))), tuple(names),
-                   tuple(years(text)), wants, tuple(names.values()))
+        terms = tuple(dict.fromkeys(content_terms(text)))
+        inherited: frozenset[str] = frozenset()
+        if turn and turn.strip() != text.strip():
+            own = set(content_terms(turn)) | {name_key(n) for n in proper_names(turn)}
+            inherited = frozenset(t for t in (*terms, *names) if t not in own)
+        return cls(text, terms, tuple(names), tuple(years(text)), wants, tuple(names.values()),
+                   inherited)
 
 
 def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:

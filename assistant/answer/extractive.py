@@ -88,6 +88,11 @@ def select(candidates: list[Sentence], max_sentences: int,
             break
         if any(_overlap(c.words, other.words) > settings.duplicate_overlap for other in chosen):
             continue
+        quoted = {o.source for o in chosen}
+        if chosen and c.source not in quoted and (
+                len(quoted) >= settings.quoted_sources
+                or c.score < settings.new_source_ratio * ranked[0].score):
+            continue
         chosen.append(c)
     return chosen
 
@@ -129,6 +134,26 @@ def with_antecedent(chosen: list[Sentence], candidates: list[Sentence]) -> list[
                 continue
         result.append(c)
     return result
+
+
+def with_sequel(chosen: list[Sentence], candidates: list[Sentence], sources: Sequence[Hit],
+                settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
+    """The best sentence continues with the next one of its unit when both fit in one quote
+    (``sequel_chars``): the sentence that meets the question's words often leads to the one
+    that answers it ("Il m'a répondu que…")."""
+    if not chosen or settings.sequel_chars <= 0:
+        return chosen
+    first = max(chosen, key=lambda c: c.score)
+    text = sources[first.source].chunk.text
+    spans = sorted((c.start, c.end) for c in candidates if c.source == first.source)
+    following = next(((a, b) for a, b in spans if a >= first.end and a - first.end <= 2), None)
+    if following is None or following[1] - first.start > settings.sequel_chars:
+        return chosen
+    if any(c.source == first.source and c.start <= following[0] < c.end for c in chosen):
+        return chosen
+    longer = Sentence(first.source, first.start, following[1], text[first.start:following[1]],
+                      first.terms, first.words, score=first.score)
+    return [longer if c is first else c for c in chosen]
 
 
 def never_mentioned(missing: Sequence[str], language: str) -> str:
@@ -175,11 +200,12 @@ def answer(
     settings: EvidenceSettings = DEFAULTS,
     embedder=None,
     query_vector=None,
+    turn: str | None = None,
 ) -> Draft:
     """The extractive answer to ``question`` from ``sources`` (answered, uncertain or
-    not_in_corpus).
-    ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``."""
-    parsed = ParsedQuestion.parse(question)
+    not_in_corpus). For a follow-up, ``question`` is the standalone rewrite and ``turn`` what
+    the user typed. ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``."""
+    parsed = ParsedQuestion.parse(question, turn)
     candidates = candidates_of(sources, settings.min_words)
     if not candidates:
         return Draft(text=REFUSAL[language], status="not_in_corpus")
@@ -205,5 +231,6 @@ def answer(
         weights = term_weights(parsed, stats, language, settings)
         chosen = complete(chosen, candidates, weights, max_sentences, settings)
     chosen = with_antecedent(chosen, candidates)
+    chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)

@@ -86,6 +86,8 @@ def term_weights(question: ParsedQuestion, stats: CorpusStats | None, language: 
     for term in weights:
         if language == "en" and stats and not stats.df.get(term):
             weights[term] *= settings.english_unknown
+        if term in question.inherited:
+            weights[term] *= settings.inherited
     return weights
 
 
@@ -99,7 +101,9 @@ def score_features(question: ParsedQuestion, candidates: list[Sentence], sources
     dense = [hit.dense_score for hit in sources]
     high = max((d for d in dense if d is not None), default=0.0)
     # A rare name ("Stolberg") says more than the ubiquitous "Trotsky".
-    name_weights = [stats.idf(term) if stats else 1.0 for term in question.name_stems]
+    name_weights = [(stats.idf(term) if stats else 1.0)
+                    * (settings.inherited if key in question.inherited else 1.0)
+                    for key, term in zip(question.names, question.name_stems, strict=True)]
     about_sources = bool(_ABOUT_SOURCES.search(fold(question.text)))
     credit = settings.around
     for c in candidates:
@@ -145,7 +149,8 @@ def share(wanted: Sequence[str], inside: set[str], around: set[str],
     weights = weights or [1.0] * len(wanted)
     found = sum(weight * (1.0 if w in inside else around_credit if w in around else 0.0)
                 for w, weight in zip(wanted, weights, strict=True))
-    return found / sum(weights)
+    total = sum(weights)
+    return found / total if total else 0.0
 
 
 def combine(candidates: list[Sentence], settings: EvidenceSettings = DEFAULTS) -> None:
