@@ -8,7 +8,13 @@ import pytest
 
 from assistant.answer.asked import ParsedQuestion
 from assistant.answer.corpus_stats import CorpusStats
-from assistant.answer.extractive import complete, evidence_of, select, with_sequel
+from assistant.answer.extractive import (
+    complete,
+    evidence_of,
+    select,
+    with_antecedent,
+    with_sequel,
+)
 from assistant.answer.scoring import (
     Sentence,
     candidates_of,
@@ -224,3 +230,21 @@ def test_complete_adds_the_sentence_that_covers_what_is_left(others, added):
     weights = {"archiv": 1.0, "propos": 1.0, "limit": 1.0, "franc": 0.5}
     result = complete(chosen, chosen + others, weights, max_sentences=4)
     assert (result == chosen + others[:1]) is added and result[0] is chosen[0]
+
+
+NOTE = ("Lazaro Cardenas (1895-1970), général pendant la révolution, fut élu président. "
+        "Sa présidence fut marquée par la reprise de la réforme agraire du pays. "
+        "C'est lui qui décida personnellement de donner à Trotsky un visa de séjour.")
+
+
+@pytest.mark.parametrize(("text", "quoted_from"), [
+    # "C'est lui" leans on "Sa présidence", which leans on the sentence naming the man
+    (NOTE, "Lazaro Cardenas"),
+    # a sentence that opens on its own subject is quoted alone
+    (NOTE.replace("C'est lui qui", "Cardenas"), "Cardenas décida"),
+])
+def test_a_sentence_leaning_on_earlier_ones_is_quoted_with_them(text, quoted_from):
+    sources = [hit(text)]
+    candidates = candidates_of(sources)
+    (result,) = with_antecedent([candidates[-1]], candidates)
+    assert text[result.start:result.end].startswith(quoted_from)

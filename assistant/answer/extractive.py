@@ -36,8 +36,12 @@ from assistant.types import Draft, Hit
 __all__ = ["Draft", "answer"]
 
 DEFAULTS = EvidenceSettings()
+# Openings that point back to the previous sentence (folded): a pronoun, a demonstrative or
+# "c'est lui qui…", "ce dernier", "celui-ci".
 _ANAPHORIC_STARTS = ("il ", "elle ", "ils ", "elles ", "cela ", "ce ", "cette ", "ces ",
-                     "he ", "she ", "they ", "this ", "it ")
+                     "c'est ", "c'etait ", "celui-ci", "celle-ci", "ceux-ci", "lui ", "sa ",
+                     "son ", "ses ",
+                     "he ", "she ", "they ", "this ", "it ", "his ", "her ", "their ")
 SENTENCE_VECTORS = SentenceVectors()
 
 
@@ -121,18 +125,24 @@ def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[s
     return chosen
 
 
-def with_antecedent(chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
-    """A sentence opening on a pronoun ("Il pensait…") gets its previous sentence."""
+def with_antecedent(chosen: list[Sentence], candidates: list[Sentence],
+                    steps: int = 2) -> list[Sentence]:
+    """A sentence opening on a pronoun ("Il pensait…", "C'est lui qui…") gets its previous
+    sentence, and that one its own when it opens on one too (``steps`` at most: a note's "Sa
+    présidence…" and "C'est lui qui…" both lean on the sentence that names the man)."""
     result = []
     for c in chosen:
-        if fold(c.text).startswith(_ANAPHORIC_STARTS):
+        start, lead = c.start, c.text
+        for _ in range(steps):
+            if not fold(lead).startswith(_ANAPHORIC_STARTS):
+                break
             previous = next((o for o in candidates if o.source == c.source
-                             and o.end <= c.start and c.start - o.end <= 2), None)
-            if previous is not None and previous not in chosen:
-                result.append(Sentence(c.source, previous.start, c.end, "", c.terms, c.words,
-                                       score=c.score))
-                continue
-        result.append(c)
+                             and o.end <= start and start - o.end <= 2), None)
+            if previous is None or previous in chosen:
+                break
+            start, lead = previous.start, previous.text
+        result.append(c if start == c.start else
+                      Sentence(c.source, start, c.end, "", c.terms, c.words, score=c.score))
     return result
 
 
