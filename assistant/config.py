@@ -213,6 +213,10 @@ class EvidenceSettings(BaseModel):
                                 "may come from (the complement and another document aside).")
     new_source_ratio: float = Field(0.6, ge=0, le=1, description="A sentence of a source not "
                                     "yet quoted must score at least this share of the best.")
+    in_short_above: float = Field(
+        0.25, ge=0, description="Evidence from which a 'when?'/'how many?' answer opens on the "
+        "date or number itself, quoted from the best sentence (development questions: 8 such "
+        "lines right of 8 above 0.25; the 2 below it were wrong).")
     sequel_chars: int = Field(300, ge=0, description="The best sentence is quoted with the next "
                               "one of its unit when both fit in this many characters (0: never).")
     duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "

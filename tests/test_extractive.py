@@ -200,3 +200,12 @@ def test_what_the_corpus_never_mentions_is_refused_and_named(services, question,
     assert answer.refused and not answer.citations
     assert answer.text.endswith(says) and is_refusal(answer.text)
     assert answer.see_also  # the closest passages are still shown, uncited
+
+
+@pytest.mark.slow
+def test_a_when_question_opens_on_the_date_quoted_from_its_source(services):
+    answer = services.ask("Quand Kirov a-t-il été assassiné ?")
+    assert answer.status == "answered"
+    assert answer.text.startswith("En bref : « 1er décembre 1934 » [1]"), answer.text[:200]
+    first = answer.citations[0]
+    assert first.verified and first.footnote == 29 and "1934" in first.quote

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.asked import ParsedQuestion
+from assistant.answer.asked import ParsedQuestion, answer_span
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.extractive import (
     complete,
@@ -248,3 +248,20 @@ def test_a_sentence_leaning_on_earlier_ones_is_quoted_with_them(text, quoted_fro
     candidates = candidates_of(sources)
     (result,) = with_antecedent([candidates[-1]], candidates)
     assert text[result.start:result.end].startswith(quoted_from)
+
+
+@pytest.mark.parametrize(("question", "sentence", "span"), [
+    ("Quand est-il mort ?", "Il était mort le 10 mai 1934.", "10 mai 1934"),
+    # the most precise date; a lifespan dates the man, not the event
+    ("Quand fut-il nommé ?", "Menjinski (1874-1934) fut nommé en 1926, le 30 juillet 1926.",
+     "30 juillet 1926"),
+    # a date the question gives is not its answer; a year alone says too little
+    ("Quand, en décembre 1925, écrivit-il ?", "Il écrivit en décembre 1925, en 1925.", None),
+    ("Combien de points comptait le texte ?", "La résolution comportait sept points.",
+     "sept points"),
+    # a number counting something the question does not ask about
+    ("Combien de points comptait le texte ?", "Le texte fut voté par 1 200 délégués.", None),
+    ("Qui était-il ?", "Il était mort le 10 mai 1934.", None),
+])
+def test_answer_span_is_the_asked_date_or_number_verbatim(question, sentence, span):
+    assert answer_span(ParsedQuestion.parse(question), sentence) == span

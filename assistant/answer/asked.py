@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.text import content_terms, fold, name_key, proper_names, stem, years
-from assistant.text.calendar import FOLDED_FRENCH_MONTHS
+from assistant.text.calendar import FOLDED_FRENCH_MONTHS, french_month_pattern
 
 WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis quand|when|"
                          r"what (date|year)|which (date|year)|in what year|since when)\b")
@@ -58,3 +58,45 @@ def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:
         folded = folded.replace(year, " ")
     pattern = _DATE_WORDS if question.wants == "date" else _NUMBER_WORDS
     return bool(pattern.search(folded))
+
+
+# A date as a French text prints it ("le 10 mai 1934", "1er mars 1938", "décembre 1925",
+# "1934"), and a number with the word it counts ("sept points", "15 000 francs", "19").
+_MONTHS = french_month_pattern(accented=True)
+_DATE_SPAN = re.compile(r"\b(?P<day>(?:1er|\d{1,2})\s+)?(?P<month>" + _MONTHS + r")"
+                        r"(?P<year>\s+1[89]\d\d)?\b", re.IGNORECASE)
+# A lifespan or a birth year ("(1888-1938)", "(né en 1926)") dates a person, not an event.
+_LIFESPAN = re.compile(r"\((?:n[ée]e? en\s+)?1[89]\d\d(?:\s*-\s*(?:1[89]\d\d|\W*\?)?)?\s*\)?")
+_NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
+                          r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|"
+                          r"trente|quarante|cinquante|soixante|cent|mille)s?)"
+                          r"(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))", re.IGNORECASE)
+
+
+def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
+    """The date or number that a "when?"/"how many?" question asks for, verbatim from the
+    sentence, when it holds one that the question does not itself give: the most precise date
+    of a month of a year or a day ("10 mai 1934", "décembre 1925"; no year alone, nor a
+    lifespan's years), or a number with the word it counts when the question uses that word
+    ("Combien de points…" → "sept points"). None otherwise: a wrong short answer would say
+    more than the quotations."""
+    given = fold(question.text)
+
+    def new(span: str) -> bool:
+        return not re.search(r"\b" + re.escape(fold(span)) + r"\b", given)
+
+    if question.wants == "number":
+        asked = set(question.terms)
+        return next((m.group(0).strip() for m in _NUMBER_SPAN.finditer(sentence)
+                     if new(m.group(0).strip()) and set(content_terms(m["counted"])) & asked),
+                    None)
+    if question.wants != "date":
+        return None
+    text = _LIFESPAN.sub(lambda m: " " * len(m.group(0)), sentence)
+    best, best_rank = None, 0
+    for m in _DATE_SPAN.finditer(text):
+        rank = 2 if m["day"] and m["year"] else 1 if m["year"] else 0
+        span = sentence[m.start():m.end()].strip()
+        if rank > best_rank and new(span):
+            best, best_rank = span, rank
+    return best

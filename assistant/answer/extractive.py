@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.answer.asked import ParsedQuestion, has_answer_type
+from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import compose
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.evidence_model import load_model
 from assistant.answer.matching import covered
-from assistant.answer.phrases import NEVER_MENTIONED, REFUSAL, UNCERTAIN
+from assistant.answer.phrases import IN_SHORT, NEVER_MENTIONED, REFUSAL, UNCERTAIN
 from assistant.answer.scoring import (
     Around,
     Sentence,
@@ -31,6 +31,7 @@ from assistant.answer.scoring import (
 from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
 from assistant.config import EvidenceSettings
 from assistant.text import fold
+from assistant.text.describe import quoted_title
 from assistant.types import Draft, Hit
 
 __all__ = ["Draft", "answer"]
@@ -243,4 +244,19 @@ def answer(
     chosen = with_antecedent(chosen, candidates)
     chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
+    if evidence >= settings.in_short_above:
+        text, quotes = in_short(parsed, chosen, sources, language, text, quotes)
     return Draft(text=text, evidence=evidence, quotes=quotes)
+
+
+def in_short(question: ParsedQuestion, chosen: list[Sentence], sources: Sequence[Hit],
+             language: str, text: str, quotes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Open the answer to a "when?"/"how many?" question on the date or number itself, quoted
+    verbatim from the best sentence and cited to it ("En bref : « 10 mai 1934 » [1]")."""
+    best = max(chosen, key=lambda c: c.score)
+    sentence = sources[best.source].chunk.text[best.start:best.end]
+    span = answer_span(question, " ".join(sentence.split()))
+    if span is None:
+        return text, quotes
+    line = IN_SHORT[language].format(quote=quoted_title(span, language))
+    return f"{line} [{best.source + 1}]\n\n{text}", (span, *quotes)

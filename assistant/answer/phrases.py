@@ -17,6 +17,8 @@ NEVER_MENTIONED = {
     "fr": "Il ne mentionne nulle part {what}.",
     "en": "It never mentions {what}.",
 }
+# The short answer line before the quotations of a "when?"/"how many?" answer.
+IN_SHORT = {"fr": "En bref : {quote}", "en": "In short: {quote}"}
 SEE_ALSO = {"fr": "Passages les plus proches (non cités) :", "en": "Closest passages (not cited):"}
 SOURCES = {"fr": "Sources", "en": "Sources"}
 VERIFIED = {"fr": "vérifiée", "en": "verified"}
