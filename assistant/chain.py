@@ -27,8 +27,9 @@ from assistant.answer.phrases import (
     OTHER_SCRIPT,
     TRUNCATED,
 )
-from assistant.config import Settings
+from assistant.config import AnswerSettings, Settings
 from assistant.errors import AssistantError, QuestionError
+from assistant.retrieve import at_most_per_document
 from assistant.text import clean_question, describe_filters, words
 from assistant.types import Answer, ChainState, Citation, Cited, Hit, SearchFilters
 
@@ -116,7 +117,8 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     searching = state.search_mode or settings.retrieval.mode
     analysis = retriever.analyse(state.standalone) if searching == "hybrid" else None
     prior = condense.prior_of(state.question, state.history)
-    hits = tuple(retriever.search(state.standalone, k=max(sources, retrieved),
+    pool = max(sources, settings.answer.source_pool)
+    hits = tuple(retriever.search(state.standalone, k=max(pool, retrieved),
                                   mode=state.search_mode, filters=state.filters,
                                   analysis=analysis, prior=prior))
     notices = state.notices
@@ -126,7 +128,16 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     described = describe_filters(state.filters, state.language)
     if described:
         notices += (described[0].upper() + described[1:],)
-    return replace(state, hits=hits, sources=hits[:sources], notices=notices)
+    read = sources_read(hits, sources, settings.answer)
+    return replace(state, hits=hits[: max(sources, retrieved)], sources=read, notices=notices)
+
+
+def sources_read(hits: Sequence[Hit], n: int, options: AnswerSettings) -> tuple[Hit, ...]:
+    """The ``n`` hits the answerer reads: the best of the first ``source_pool``, at most
+    ``per_document`` of one document (a letter's chunks and notes can fill every place and
+    leave none for the other document that a comparison or a note needs)."""
+    pool = hits[: max(n, options.source_pool)]
+    return tuple(at_most_per_document(pool, lambda hit: hit.chunk.doc_id, options.per_document, n))
 
 
 def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats | None,

@@ -284,6 +284,11 @@ class AnswerSettings(BaseModel):
         description="Folder of local model files outside git (`make setup-llm-model` joins "
         "the Qwen2.5-Coder-1.5B-Instruct GGUF there; `llamacpp:qwen` loads it).")
     sources: int = Field(6, ge=1, le=20, description="Sources given to the answerer.")
+    per_document: int = Field(
+        3, ge=1, le=20, description="Sources the answerer reads from one document at most; the "
+        "places left go to other documents' units among the first source_pool hits.")
+    source_pool: int = Field(8, ge=1, le=50, description="Hits the answerer's sources are "
+                             "chosen from (never fewer than sources).")
     max_sentences: int = Field(4, ge=1, le=12, description="Sentences quoted by the extractive answerer.")
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated, with a notice."

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence, Set
+from typing import TypeVar
 
 import faiss
 import numpy as np
@@ -37,6 +39,8 @@ from assistant.types import Chunk, Hit, SearchFilters
 
 MODES = ("hybrid", "dense", "bm25")
 QUERY_CACHE_SIZE = 512
+
+T = TypeVar("T")
 
 
 class Retriever:
@@ -214,21 +218,29 @@ class Retriever:
                   named: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, float]]:
         """At most ``per_document`` units of a document (any number of the ``named`` ones)
         while other documents have candidates left."""
-        limit = self.settings.retrieval.per_document
-        per_doc: dict[str, int] = {}
-        chosen: list[tuple[int, float]] = []
-        overflow: list[tuple[int, float]] = []
-        for unit, score in scored:
-            doc = self._doc_ids[unit]
-            if per_doc.get(doc, 0) < limit or doc in named:
-                per_doc[doc] = per_doc.get(doc, 0) + 1
-                chosen.append((unit, score))
-                if len(chosen) == k:
-                    return chosen
-            else:
-                overflow.append((unit, score))
-        # Too few other documents among the candidates: show more of the best ones.
-        return sorted(chosen + overflow[: k - len(chosen)], key=lambda item: -item[1])
+        return at_most_per_document(scored, lambda item: self._doc_ids[item[0]],
+                                    self.settings.retrieval.per_document, k, named)
+
+
+def at_most_per_document(items: Sequence[T], document_of: Callable[[T], str], limit: int,
+                         n: int, exempt: Set[str] = frozenset()) -> list[T]:
+    """The first ``n`` of the ranked ``items`` with at most ``limit`` of one document (the
+    ``exempt`` documents aside) while other documents have items left; when they run out, the
+    places left go to the next ones passed over. Rank order is kept."""
+    chosen: list[int] = []
+    overflow: list[int] = []
+    counts: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if len(chosen) == n:
+            break
+        doc = document_of(item)
+        if counts.get(doc, 0) < limit or doc in exempt:
+            counts[doc] = counts.get(doc, 0) + 1
+            chosen.append(index)
+        else:
+            overflow.append(index)
+    # Too few other documents: the places left go to more of the best ones.
+    return [items[i] for i in sorted(chosen + overflow[: n - len(chosen)])]
 
 
 def load_retriever(settings: Settings, *, embedder: Embedder | None = None) -> Retriever:

@@ -274,3 +274,25 @@ def test_the_next_and_previous_documents_are_found_by_date():
                        settings=SETTINGS)
     assert answer.text.startswith("The next document") and not answer.refused
     assert [c.doc_id for c in answer.citations] == ["001-001"]
+
+
+def _hit_of(doc: str, rank: int):
+    from assistant.types import Hit
+    chunk = Chunk(id=f"{doc}:t{rank}", doc_id=doc, file="f.txt", type="text", text="x",
+                  header="", embed_text="x", line_start=rank, line_end=rank)
+    return Hit(chunk=chunk, score=1.0 / rank, rank=rank)
+
+
+@pytest.mark.parametrize(("docs", "per_document", "read"), [
+    # one letter fills the first six places: its fourth and later give way to other documents
+    (["a", "a", "a", "a", "a", "b", "a", "c"], 3, [1, 2, 3, 6, 8]),
+    # too few other documents among the pool: more of the best one
+    (["a", "a", "a", "a", "a", "a", "a", "a"], 3, [1, 2, 3, 4, 5]),
+    # no cap
+    (["a", "a", "a", "a", "a", "b", "a", "c"], 6, [1, 2, 3, 4, 5]),
+])
+def test_the_answerer_reads_at_most_per_document_units_of_one_document(docs, per_document, read):
+    hits = [_hit_of(doc, rank) for rank, doc in enumerate(docs, start=1)]
+    options = Settings().answer.model_copy(update={"per_document": per_document,
+                                                   "source_pool": 8})
+    assert [h.rank for h in chain.sources_read(hits, 5, options)] == read

@@ -21,7 +21,12 @@ SHIPPED = Settings().answer.evidence.model_file
 def test_the_shipped_model_loads_and_names_its_features():
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
     assert tuple(data["features"]) == FEATURES and len(data["coefficients"]) == len(FEATURES)
-    assert data["chosen"]["cv_top1"] == max(r["cv_top1"] for r in data["cross_validation"])
+    # the most regularised choice within one question of the best cross-validated one
+    best = max(r["cv_top1"] for r in data["cross_validation"])
+    answered = data["questions_with_gold"]
+    assert round(data["chosen"]["cv_top1"] * answered) >= round(best * answered) - 1
+    assert all(r["C"] >= data["chosen"]["C"] for r in data["cross_validation"]
+               if round(r["cv_top1"] * answered) >= round(best * answered) - 1)
     model = load_model(SHIPPED)
     assert 0.0 < model.probability([0.0] * len(FEATURES)) < 0.5
 
