@@ -126,8 +126,8 @@ def _best(text: str, lexical: float, names: float) -> Sentence:
     ("Que propose Trotsky ?", "fr", _best(SALE, 0.8, 0.4), (1.0, 1.0), 0.4),
     # English with a name: their mean (a French text shares few English words)
     ("What does Trotsky propose?", "en", _best(SALE, 0.8, 0.4), (1.0, 1.0), 0.6),
-    # a "when?" whose sentence has no date: halved
-    ("Quand propose-t-il de vendre ?", "fr", _best(SALE, 0.8, 0.0), (1.0, 1.0), 0.4),
+    # a "when?" whose sentence has no date: a quarter kept
+    ("Quand propose-t-il de vendre ?", "fr", _best(SALE, 0.8, 0.0), (1.0, 1.0), 0.2),
     # ... but not when it has one
     ("Quand le contrat fut-il signé ?", "fr", _best(DATED, 0.8, 0.0), (1.0, 1.0), 0.8),
     # the name appears in no source: down to a quarter
@@ -265,3 +265,15 @@ def test_a_sentence_leaning_on_earlier_ones_is_quoted_with_them(text, quoted_fro
 ])
 def test_answer_span_is_the_asked_date_or_number_verbatim(question, sentence, span):
     assert answer_span(ParsedQuestion.parse(question), sentence) == span
+
+
+@pytest.mark.parametrize(("question", "sentence", "holds"), [
+    # "on what day" wants the day: the month of a letter does not answer it
+    ("On exactly which day did he write?", "La lettre date de novembre 1933.", False),
+    ("Quel jour a-t-il écrit ?", "Il écrivit le 3 novembre 1933.", True),
+    # "when" is answered by a month
+    ("Quand a-t-il écrit ?", "La lettre date de novembre 1933.", True),
+])
+def test_a_question_wanting_the_day_needs_a_day(question, sentence, holds):
+    from assistant.answer.asked import has_answer_type
+    assert has_answer_type(ParsedQuestion.parse(question), sentence) is holds

@@ -11,10 +11,15 @@ from assistant.text.calendar import FOLDED_FRENCH_MONTHS, french_month_pattern
 
 WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis quand|when|"
                          r"what (date|year)|which (date|year)|in what year|since when)\b")
+# A question that wants the day itself ("on what date", "quel jour"): a month or a year does
+# not answer it.
+WANTS_DAY = re.compile(r"\b(quel jour|which day|what day|(on|at) what date|(a|en) quelle date|"
+                       r"date exacte|exact date|exactly when|jour exact|jour precis)\b")
 WANTS_NUMBER = re.compile(r"\b(combien|quel (prix|montant|age)|quelle somme|how (many|much|old)|"
                            r"what (price|sum|amount))\b")
 _DATE_WORDS = re.compile(r"\b(1[89]\d\d|" + "|".join(FOLDED_FRENCH_MONTHS) + r"|lendemain|"
                          r"veille)\b")
+_DAY = re.compile(r"\b(1er|[0-3]?\d)\s+(" + "|".join(FOLDED_FRENCH_MONTHS) + r")\b")
 _NUMBER_WORDS = re.compile(r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
                            r"vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million)s?\b")
 
@@ -24,7 +29,7 @@ class ParsedQuestion:
     terms: tuple[str, ...]
     names: tuple[str, ...]
     years: tuple[str, ...]
-    wants: str | None = None  # "date" or "number": the kind of answer asked for
+    wants: str | None = None  # "day", "date" or "number": the kind of answer asked for
     name_stems: tuple[str, ...] = ()  # the names as the corpus's terms (for their idf)
     # Stems and name keys that only the earlier turns gave a follow-up's standalone question:
     # they say where to look, the turn's own words say what is asked.
@@ -37,7 +42,7 @@ class ParsedQuestion:
         names = {name_key(n): stem(n) for n in reversed(proper_names(text))}
         names = dict(reversed(names.items()))
         folded = fold(turn if turn else text)
-        wants = ("date" if WANTS_DATE.search(folded)
+        wants = ("day" if WANTS_DAY.search(folded) else "date" if WANTS_DATE.search(folded)
                  else "number" if WANTS_NUMBER.search(folded) else None)
         terms = tuple(dict.fromkeys(content_terms(text)))
         inherited: frozenset[str] = frozenset()
@@ -56,7 +61,7 @@ def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:
     folded = fold(sentence)
     for year in question.years:
         folded = folded.replace(year, " ")
-    pattern = _DATE_WORDS if question.wants == "date" else _NUMBER_WORDS
+    pattern = {"day": _DAY, "date": _DATE_WORDS}.get(question.wants, _NUMBER_WORDS)
     return bool(pattern.search(folded))
 
 
@@ -90,7 +95,7 @@ def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
         return next((m.group(0).strip() for m in _NUMBER_SPAN.finditer(sentence)
                      if new(m.group(0).strip()) and set(content_terms(m["counted"])) & asked),
                     None)
-    if question.wants != "date":
+    if question.wants not in ("date", "day"):
         return None
     text = _LIFESPAN.sub(lambda m: " " * len(m.group(0)), sentence)
     best, best_rank = None, 0
