@@ -20,7 +20,8 @@ from assistant.text import reference as describe_reference
 from assistant.types import Answer, Citation
 
 _QUOTE_CHARS = 300
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+# An answer's renumbered citation marker, "[2]" (one home: the window's links read it too).
+MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def reference(citation: Citation, language: str = "fr") -> str:
@@ -61,7 +62,7 @@ def marked_text(answer: Answer) -> str:
     unverified = {c.n for c in answer.citations if not c.verified}
     if not unverified:
         return answer.text.strip()
-    return _MARKER.sub(lambda m: f"[{m.group(1)} ⚠]" if int(m.group(1)) in unverified
+    return MARKER.sub(lambda m: f"[{m.group(1)} ⚠]" if int(m.group(1)) in unverified
                        else m.group(0), answer.text.strip())
 
 

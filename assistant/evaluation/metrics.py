@@ -206,6 +206,20 @@ def _answer_states(records: Sequence[dict], answerable: Sequence[dict]) -> dict:
     }
 
 
+def _retrieval(answerable: Sequence[dict]) -> dict[str, float | None]:
+    """Where the gold passage ranked, over the answerable questions."""
+    ranks = [r["hit_rank"] for r in answerable]
+    return {
+        "hit@1": _mean([hit_at_k(rank, 1) for rank in ranks]),
+        "hit@5": _mean([hit_at_k(rank, 5) for rank in ranks]),
+        "hit@10": _mean([hit_at_k(rank, 10) for rank in ranks]),
+        "recall@5": _mean([r["recall@5"] for r in answerable]),
+        "recall@10": _mean([r["recall@10"] for r in answerable]),
+        "mrr": _mean([reciprocal_rank(rank) for rank in ranks]),
+        "ndcg@10": _mean([r["ndcg@10"] for r in answerable]),
+    }
+
+
 def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
     """The issue's metrics over per-question records (as built by the harness).
 
@@ -219,7 +233,6 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
     ``wrongly_answered`` the share of unanswerable questions answered as if confident.
     """
     answerable = [r for r in records if r["answerable"]]
-    ranks = [r["hit_rank"] for r in answerable]
     answered = [r for r in records if r.get("refused") is not None]
     judged = [r["answer_correct"] for r in answerable if r.get("answer_correct") is not None]
     precision, recall = refusal_scores(
@@ -229,13 +242,7 @@ def summarize(records: Sequence[dict]) -> dict[str, float | int | None]:
     whole = [r["answer_ms"] for r in records if r.get("answer_ms") is not None]
     latency = whole or retrieval
     return {
-        "hit@1": _mean([hit_at_k(rank, 1) for rank in ranks]),
-        "hit@5": _mean([hit_at_k(rank, 5) for rank in ranks]),
-        "hit@10": _mean([hit_at_k(rank, 10) for rank in ranks]),
-        "recall@5": _mean([r["recall@5"] for r in answerable]),
-        "recall@10": _mean([r["recall@10"] for r in answerable]),
-        "mrr": _mean([reciprocal_rank(rank) for rank in ranks]),
-        "ndcg@10": _mean([r["ndcg@10"] for r in answerable]),
+        **_retrieval(answerable),
         "footnote_accuracy": _ratio(
             sum(r.get("footnotes_cited", 0) for r in answerable if r.get("refused") is not None),
             sum(r.get("footnote_gold", 0) for r in answerable if r.get("refused") is not None),

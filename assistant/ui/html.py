@@ -14,12 +14,12 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.answer.render import MARKER
 from assistant.answer.render import reference as reference_of
 from assistant.text import format_date, format_pages
 from assistant.text.describe import correspondents
 from assistant.types import Answer, Citation
 
-MARKER = re.compile(r"\[(\d{1,3})\]")
 CITE_LINK = re.compile(r"#cite-(\d+)-(s?)(\d+)")
 # Characters Markdown (and the Chatbot's GFM) would read as markup; `<`, `>` and `&` are
 # HTML-escaped instead, since a backslash before an entity would show the entity itself.
