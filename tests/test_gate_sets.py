@@ -17,19 +17,19 @@ from assistant.evaluation.questions import load_questions
 pytestmark = pytest.mark.slow
 
 # (metric, bound, "min" | "max"), per gate set, from the measurement that set the gate.
-# Measured 1 Dec 2026 (hybrid, extractive): h041-h080 hit@1 0.733, hit@5 0.933, MRR 0.815,
-# answers 0.700, footnotes 0.917, strict citations 0.433, not-in-corpus 1.00 / 0.20,
-# wrongly_refused 0.000; blind hit@1 0.639, hit@5 0.944, MRR 0.754, answers 0.611, footnotes
-# 0.875, strict citations 0.392, not-in-corpus 1.00 / 0.25, wrongly_refused 0.000.
+# Measured 2 Dec 2026 (hybrid, extractive): h041-h080 hit@1 0.733, hit@5 0.933, MRR 0.815,
+# answers 0.700, footnotes 0.917, strict citations 0.518, not-in-corpus 1.00 / 0.20,
+# wrongly_refused 0.000; blind hit@1 0.639, hit@5 0.944, MRR 0.754, answers 0.639, footnotes
+# 0.875, strict citations 0.439, not-in-corpus 1.00 / 0.25, wrongly_refused 0.000.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
                   ("answer_accuracy", 0.65, "min"), ("footnote_accuracy", 0.85, "min"),
-                  ("citation_precision_strict", 0.35, "min"), ("wrongly_refused", 0.03, "max"),
+                  ("citation_precision_strict", 0.46, "min"), ("wrongly_refused", 0.03, "max"),
                   ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.1, "min")],
     "blind": [("hit@1", 0.58, "min"), ("hit@5", 0.89, "min"), ("mrr", 0.70, "min"),
-              ("answer_accuracy", 0.56, "min"), ("footnote_accuracy", 0.80, "min"),
-              ("citation_precision_strict", 0.35, "min"), ("wrongly_refused", 0.03, "max"),
+              ("answer_accuracy", 0.58, "min"), ("footnote_accuracy", 0.80, "min"),
+              ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max"),
               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.16, "min")],
 }
 
