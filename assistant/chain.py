@@ -106,8 +106,8 @@ def condense_step(state: ChainState, settings: Settings, llm, retriever) -> Chai
 
 def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainState:
     # `k` is how many passages are retrieved (retrieval.k unless given); the answerer reads
-    # the first `answer.sources` of them, so a larger k (the evaluation's 10) changes what is
-    # ranked and shown, never what the answer is built from.
+    # `answer.sources` of the first `answer.source_pool` (sources_read), so a larger k (the
+    # evaluation's 10) changes what is ranked and shown, never what the answer is built from.
     retrieved = state.k or settings.retrieval.k
     sources = max(min(retrieved, settings.answer.sources), 1)
     if state.request:  # about the previous answer itself: answered from it, no search
@@ -129,13 +129,15 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     if described:
         notices += (described[0].upper() + described[1:],)
     read = sources_read(hits, sources, settings.answer)
-    return replace(state, hits=hits[: max(sources, retrieved)], sources=read, notices=notices)
+    return replace(state, hits=hits[:retrieved], sources=read, notices=notices)
 
 
 def sources_read(hits: Sequence[Hit], n: int, options: AnswerSettings) -> tuple[Hit, ...]:
     """The ``n`` hits the answerer reads: the best of the first ``source_pool``, at most
-    ``per_document`` of one document (a letter's chunks and notes can fill every place and
-    leave none for the other document that a comparison or a note needs)."""
+    ``per_document`` of one document. Retrieval already shows at most ``retrieval.per_document``
+    units of a document except of one the question names (its correspondent and date); so in
+    effect this cap is for that letter, whose chunks and notes can otherwise fill every place
+    and leave none for the note or the other document that a comparison needs."""
     pool = hits[: max(n, options.source_pool)]
     return tuple(at_most_per_document(pool, lambda hit: hit.chunk.doc_id, options.per_document, n))
 
@@ -177,6 +179,7 @@ def cite_step(state: ChainState, volume_of) -> ChainState:
         question=state.question, standalone_question=state.standalone, language=language,
         text=cited.text, status=draft.status, refused=draft.refused, citations=cited.citations,
         hits=state.hits, see_also=see_also, mode=state.mode,
+        sources=sources,
         notices=tuple(dict.fromkeys(state.notices)), timings=dict(state.timings),
     )
     return replace(state, answer=answer)

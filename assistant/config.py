@@ -211,8 +211,6 @@ class EvidenceSettings(BaseModel):
                               "at least this share of the best one.")
     quoted_sources: int = Field(2, ge=1, le=12, description="Sources an answer's best sentences "
                                 "may come from (the complement and another document aside).")
-    new_source_ratio: float = Field(0.6, ge=0, le=1, description="A sentence of a source not "
-                                    "yet quoted must score at least this share of the best.")
     in_short_above: float = Field(
         0.25, ge=0, description="Evidence from which a 'when?'/'how many?' answer opens on the "
         "date or number itself, quoted from the best sentence (development questions: 8 such "
@@ -344,7 +342,8 @@ class EvalSettings(BaseModel):
     k: int = Field(
         10, ge=10, le=100,
         description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "
-        "need at least 10); the answerer still reads only the first `answer.sources`.",
+        "need at least 10); the answerer still reads only `answer.sources` of the first "
+        "`answer.source_pool`.",
     )
     naive_cache: Path | None = Field(
         PROJECT_ROOT / "index" / "naive",

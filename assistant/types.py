@@ -203,6 +203,8 @@ class Answer(Record):
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
     see_also: tuple[Citation, ...] = Field((), description="Closest passages shown on refusal.")
+    sources: tuple[Hit, ...] = Field((), description="The hits the answerer read, in their "
+                                     "order (its sources [1], [2]… before renumbering).")
     mode: str = "extractive"
     notices: tuple[str, ...] = Field((), description="E.g. 'question truncated', filters used.")
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per step.")
@@ -232,7 +234,7 @@ class ChainState:
     request: str | None = None  # a request about the previous answer (question.PreviousRequest)
     # retrieve
     hits: tuple[Hit, ...] = ()
-    sources: tuple[Hit, ...] = ()  # the first answer.sources hits: what the answer is built from
+    sources: tuple[Hit, ...] = ()  # what the answer is built from (chain.sources_read)
     # answer
     draft: Draft | None = None
     streamed: bool = False  # the LLM already told on_text its text

@@ -208,4 +208,6 @@ def test_a_when_question_opens_on_the_date_quoted_from_its_source(services):
     assert answer.status == "answered"
     assert answer.text.startswith("En bref : « 1er décembre 1934 » [1]"), answer.text[:200]
     first = answer.citations[0]
-    assert first.verified and first.footnote == 29 and "1934" in first.quote
+    # the citation keeps the sentence the date comes from, not the bare date
+    assert first.verified and first.footnote == 29
+    assert "1er décembre 1934" in first.quote and "Kirov" in first.quote, first.quote

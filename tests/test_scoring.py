@@ -162,7 +162,7 @@ def test_select(scores_and_words, limit, chosen):
     ([(0, 0.9), (0, 0.8), (1, 0.7)], [0, 1, 2]),
     # a third source is not quoted (quoted_sources = 2), the second source's next one is
     ([(0, 0.9), (1, 0.8), (2, 0.75), (1, 0.7)], [0, 1, 3]),
-    # a new source must score new_source_ratio of the best, like any further sentence
+    # a new source's sentence, like any further one, must score keep_ratio of the best
     ([(0, 0.9), (1, 0.5)], [0]),
 ])
 def test_select_quotes_at_most_two_sources(sources_and_scores, chosen):
@@ -252,7 +252,7 @@ def test_a_sentence_leaning_on_earlier_ones_is_quoted_with_them(text, quoted_fro
 
 @pytest.mark.parametrize(("question", "sentence", "span"), [
     ("Quand est-il mort ?", "Il était mort le 10 mai 1934.", "10 mai 1934"),
-    # the most precise date; a lifespan dates the man, not the event
+    # the most precise date of the sentence
     ("Quand fut-il nommé ?", "Menjinski (1874-1934) fut nommé en 1926, le 30 juillet 1926.",
      "30 juillet 1926"),
     # a date the question gives is not its answer; a year alone says too little

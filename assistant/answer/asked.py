@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import content_terms, fold, name_key, proper_names, stem, years
+from assistant.text import content_terms, fold, name_key, proper_names, stem, words, years
 from assistant.text.calendar import FOLDED_FRENCH_MONTHS, french_month_pattern
 
 WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis quand|when|"
@@ -14,14 +14,17 @@ WANTS_DATE = re.compile(r"\b(quand|(a |en )?quelle (date|annee)|de quand|depuis 
 # A question that wants the day itself ("on what date", "quel jour"): a month or a year does
 # not answer it.
 WANTS_DAY = re.compile(r"\b(quel jour|which day|what day|(on|at) what date|(a|en) quelle date|"
-                       r"date exacte|exact date|exactly when|jour exact|jour precis)\b")
+                       r"date exacte|exact date)\b")
 WANTS_NUMBER = re.compile(r"\b(combien|quel (prix|montant|age)|quelle somme|how (many|much|old)|"
                            r"what (price|sum|amount))\b")
 _DATE_WORDS = re.compile(r"\b(1[89]\d\d|" + "|".join(FOLDED_FRENCH_MONTHS) + r"|lendemain|"
                          r"veille)\b")
-_DAY = re.compile(r"\b(1er|[0-3]?\d)\s+(" + "|".join(FOLDED_FRENCH_MONTHS) + r")\b")
-_NUMBER_WORDS = re.compile(r"\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
-                           r"vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million)s?\b")
+# French number words and the day of a month, as a text prints them ("le 3", "1er").
+_NUMBER_NAMES = (r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|"
+                 r"quarante|cinquante|soixante|cent|mille|million)s?")
+_DAY_OF_MONTH = r"(?:1er|[0-3]?\d)"
+_DAY = re.compile(r"\b" + _DAY_OF_MONTH + r"\s+(" + "|".join(FOLDED_FRENCH_MONTHS) + r")\b")
+_NUMBER_WORDS = re.compile(r"\d|\b" + _NUMBER_NAMES + r"\b")
 
 @dataclass(frozen=True)
 class ParsedQuestion:
@@ -47,15 +50,15 @@ class ParsedQuestion:
         terms = tuple(dict.fromkeys(content_terms(text)))
         inherited: frozenset[str] = frozenset()
         if turn and turn.strip() != text.strip():
-            own = set(content_terms(turn)) | {name_key(n) for n in proper_names(turn)}
+            own = set(content_terms(turn)) | {name_key(w) for w in words(turn)}
             inherited = frozenset(t for t in (*terms, *names) if t not in own)
         return cls(text, terms, tuple(names), tuple(years(text)), wants, tuple(names.values()),
                    inherited)
 
 
 def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:
-    """Does the sentence hold the kind of answer asked for (a date, a number) beyond what the
-    question itself gives?"""
+    """Does the sentence hold the kind of answer asked for (a date, the day for "on what
+    day?", a number) beyond what the question itself gives?"""
     if question.wants is None:
         return True
     folded = fold(sentence)
@@ -65,24 +68,21 @@ def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:
     return bool(pattern.search(folded))
 
 
-# A date as a French text prints it ("le 10 mai 1934", "1er mars 1938", "décembre 1925",
-# "1934"), and a number with the word it counts ("sept points", "15 000 francs", "19").
-_MONTHS = french_month_pattern(accented=True)
-_DATE_SPAN = re.compile(r"\b(?P<day>(?:1er|\d{1,2})\s+)?(?P<month>" + _MONTHS + r")"
-                        r"(?P<year>\s+1[89]\d\d)?\b", re.IGNORECASE)
-# A lifespan or a birth year ("(1888-1938)", "(né en 1926)") dates a person, not an event.
-_LIFESPAN = re.compile(r"\((?:n[ée]e? en\s+)?1[89]\d\d(?:\s*-\s*(?:1[89]\d\d|\W*\?)?)?\s*\)?")
+# A date as a French text prints it ("le 10 mai 1934", "1er mars 1938", "décembre 1925"), and
+# a number with the word it counts ("sept points", "15 000 francs", "19 condamnations").
+_DATE_SPAN = re.compile(r"\b(?P<day>" + _DAY_OF_MONTH + r"\s+)?(?P<month>"
+                        + french_month_pattern(accented=True) + r")(?P<year>\s+1[89]\d\d)?\b",
+                        re.IGNORECASE)
 _NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
-                          r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|"
-                          r"trente|quarante|cinquante|soixante|cent|mille)s?)"
-                          r"(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))", re.IGNORECASE)
+                          + _NUMBER_NAMES + r")(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))",
+                          re.IGNORECASE)
 
 
 def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
     """The date or number that a "when?"/"how many?" question asks for, verbatim from the
     sentence, when it holds one that the question does not itself give: the most precise date
-    of a month of a year or a day ("10 mai 1934", "décembre 1925"; no year alone, nor a
-    lifespan's years), or a number with the word it counts when the question uses that word
+    of a month of a year or a day ("10 mai 1934", "décembre 1925"; a day for "on what day?";
+    never a year alone), or a number with the word it counts when the question uses that word
     ("Combien de points…" → "sept points"). None otherwise: a wrong short answer would say
     more than the quotations."""
     given = fold(question.text)
@@ -97,11 +97,11 @@ def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
                     None)
     if question.wants not in ("date", "day"):
         return None
-    text = _LIFESPAN.sub(lambda m: " " * len(m.group(0)), sentence)
+    lowest = 2 if question.wants == "day" else 1  # a day, or at least a month of a year
     best, best_rank = None, 0
-    for m in _DATE_SPAN.finditer(text):
-        rank = 2 if m["day"] and m["year"] else 1 if m["year"] else 0
-        span = sentence[m.start():m.end()].strip()
-        if rank > best_rank and new(span):
+    for m in _DATE_SPAN.finditer(sentence):
+        rank = 3 if m["day"] and m["year"] else 2 if m["day"] else 1 if m["year"] else 0
+        span = m.group(0).strip()
+        if rank >= lowest and rank > best_rank and new(span):
             best, best_rank = span, rank
     return best

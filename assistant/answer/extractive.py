@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type
 from assistant.answer.asks import absent_from_corpus, contradictions
-from assistant.answer.compose import compose
+from assistant.answer.compose import clip, compose
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.evidence_model import load_model
 from assistant.answer.matching import covered
@@ -84,8 +84,9 @@ def found_anywhere(question: ParsedQuestion, candidates: list[Sentence], sources
 
 def select(candidates: list[Sentence], max_sentences: int,
            settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
-    """The best sentences, at most ``max_sentences``, each scoring at least ``keep_ratio`` of
-    the best one and none repeating another (``duplicate_overlap``)."""
+    """The best sentences, at most ``max_sentences`` from at most ``quoted_sources`` sources,
+    each scoring at least ``keep_ratio`` of the best one and none repeating another
+    (``duplicate_overlap``)."""
     ranked = sorted(candidates, key=lambda c: -c.score)
     chosen: list[Sentence] = []
     for c in ranked:
@@ -94,9 +95,7 @@ def select(candidates: list[Sentence], max_sentences: int,
         if any(_overlap(c.words, other.words) > settings.duplicate_overlap for other in chosen):
             continue
         quoted = {o.source for o in chosen}
-        if chosen and c.source not in quoted and (
-                len(quoted) >= settings.quoted_sources
-                or c.score < settings.new_source_ratio * ranked[0].score):
+        if c.source not in quoted and len(quoted) >= settings.quoted_sources:
             continue
         chosen.append(c)
     return chosen
@@ -241,22 +240,24 @@ def answer(
     if settings.complement_gain < 1:
         weights = term_weights(parsed, stats, language, settings)
         chosen = complete(chosen, candidates, weights, max_sentences, settings)
+    best_sentence = max(chosen, key=lambda c: c.score)  # before its neighbours join it
     chosen = with_antecedent(chosen, candidates)
     chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
     if evidence >= settings.in_short_above:
-        text, quotes = in_short(parsed, chosen, sources, language, text, quotes)
+        text, quotes = in_short(parsed, best_sentence, language, text, quotes, focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)
 
 
-def in_short(question: ParsedQuestion, chosen: list[Sentence], sources: Sequence[Hit],
-             language: str, text: str, quotes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+def in_short(question: ParsedQuestion, best: Sentence, language: str, text: str,
+             quotes: tuple[str, ...], focus: dict[str, float]) -> tuple[str, tuple[str, ...]]:
     """Open the answer to a "when?"/"how many?" question on the date or number itself, quoted
-    verbatim from the best sentence and cited to it ("En bref : « 10 mai 1934 » [1]")."""
-    best = max(chosen, key=lambda c: c.score)
-    sentence = sources[best.source].chunk.text[best.start:best.end]
-    span = answer_span(question, " ".join(sentence.split()))
+    verbatim from the best sentence and cited to it ("En bref : « 10 mai 1934 » [1]"). The
+    marker's quotation, which its citation keeps and verifies, is the whole sentence: a bare
+    date would prove nothing and hide the passage."""
+    sentence = " ".join(best.text.split())
+    span = answer_span(question, sentence)
     if span is None:
         return text, quotes
     line = IN_SHORT[language].format(quote=quoted_title(span, language))
-    return f"{line} [{best.source + 1}]\n\n{text}", (span, *quotes)
+    return f"{line} [{best.source + 1}]\n\n{text}", (clip(sentence, focus=focus), *quotes)

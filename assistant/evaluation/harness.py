@@ -2,8 +2,9 @@
 
 Hybrid, dense and bm25 runs go through the whole chain (``Services.ask``) with the search mode
 forced; the chain retrieves ``k`` units (10) so the ranking metrics see a top 10, while the
-answerer reads only the first ``answer.sources`` as usual. Follow-ups are asked turn by turn,
-each turn getting the previous Answers as history; the gold applies to the last turn.
+answerer reads only ``answer.sources`` of the first ``answer.source_pool`` as usual.
+Follow-ups are asked turn by turn, each turn getting the previous Answers as history; the gold
+applies to the last turn.
 The naive peer only retrieves (it has no answerer), as does any run with ``answers=False``:
 a follow-up is then searched as our chain rewrites it, so the comparison isolates retrieval.
 """

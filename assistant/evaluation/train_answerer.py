@@ -20,7 +20,6 @@ from typing import Any
 from assistant.answer.asked import ParsedQuestion
 from assistant.answer.evidence_model import FEATURES, FORMAT_VERSION, feature_row
 from assistant.answer.scoring import candidates_of, combine, score_features
-from assistant.chain import sources_read as sources_read_by
 from assistant.evaluation.harness import DocumentLocator, _ask_turns, gold_items
 from assistant.evaluation.questions import Question, fold
 
@@ -45,19 +44,18 @@ def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, lis
     """(question id, feature row, label) for every candidate sentence of every answerable
     question."""
     locator = DocumentLocator(services.corpus)
-    sources_read = services.settings.answer.sources
+    evidence = services.settings.answer.evidence
     rows = []
     for q in questions:
         if not q.answerable:
             continue
         leads = [(g.file, _key(" ".join(g.quote.split()[:5]))) for g in gold_items(q, locator)]
         answer, _ = _ask_turns(services, q, "extractive", services.settings.eval.k)
-        # the sources the answerer read, as the chain chose them
-        sources = list(sources_read_by(answer.hits, sources_read, services.settings.answer))
+        sources = list(answer.sources)  # what the answerer read, as the chain chose it
         parsed = ParsedQuestion.parse(answer.standalone_question, answer.question)
-        candidates = candidates_of(sources)
-        score_features(parsed, candidates, sources, services.stats, answer.language)
-        combine(candidates)
+        candidates = candidates_of(sources, evidence.min_words)
+        score_features(parsed, candidates, sources, services.stats, answer.language, evidence)
+        combine(candidates, evidence)
         for c in candidates:
             chunk, text = sources[c.source].chunk, _key(c.text)
             label = int(any(f == chunk.file and lead and lead in text for f, lead in leads))
