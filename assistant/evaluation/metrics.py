@@ -44,6 +44,16 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold(text))
 
 
+def quote_lead(quote: str) -> str:
+    """The key of a gold quote's first words: a text holds the quote's start when its key
+    holds this one (``holds_lead``)."""
+    return _key(" ".join(quote.split()[:QUOTE_LEAD_WORDS]))
+
+
+def holds_lead(text: str, lead: str) -> bool:
+    return bool(lead) and lead in _key(text)
+
+
 def _is_footnote_unit(unit: Any) -> bool:
     if getattr(unit, "type", None) == "footnote":
         return True
@@ -76,9 +86,8 @@ def unit_hits(unit: Any, gold: GoldItem) -> bool:
         return False
     if gold.footnote is None:
         return True
-    lead = _key(" ".join(gold.quote.split()[:QUOTE_LEAD_WORDS]))
     text = getattr(unit, "text", None) or getattr(unit, "quote", "")
-    return bool(lead) and lead in _key(text)
+    return holds_lead(text, quote_lead(gold.quote))
 
 
 def hit_rank(units: Sequence[Any], golds: Sequence[GoldItem]) -> int | None:

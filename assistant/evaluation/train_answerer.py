@@ -21,7 +21,8 @@ from assistant.answer.asked import ParsedQuestion
 from assistant.answer.evidence_model import FEATURES, FORMAT_VERSION, feature_row
 from assistant.answer.scoring import candidates_of, combine, score_features
 from assistant.evaluation.harness import DocumentLocator, _ask_turns, gold_items
-from assistant.evaluation.questions import Question, fold
+from assistant.evaluation.metrics import holds_lead, quote_lead
+from assistant.evaluation.questions import Question
 
 DEV_HELDOUT = re.compile(r"^h0(?:[0-3]\d|40)$")  # h001-h040: diagnosed, so development
 # Balanced classes only: the probability is added to the hand-weighted score
@@ -36,10 +37,6 @@ def development(questions: Sequence[Question], heldout: Sequence[Question]) -> l
     return list(questions) + [q for q in heldout if DEV_HELDOUT.match(q.id)]
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", fold(text))
-
-
 def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, list[float], int]]:
     """(question id, feature row, label) for every candidate sentence of every answerable
     question."""
@@ -49,7 +46,7 @@ def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, lis
     for q in questions:
         if not q.answerable:
             continue
-        leads = [(g.file, _key(" ".join(g.quote.split()[:5]))) for g in gold_items(q, locator)]
+        leads = [(g.file, quote_lead(g.quote)) for g in gold_items(q, locator)]
         answer, _ = _ask_turns(services, q, "extractive", services.settings.eval.k)
         sources = list(answer.sources)  # what the answerer read, as the chain chose it
         parsed = ParsedQuestion.parse(answer.standalone_question, answer.question)
@@ -57,8 +54,8 @@ def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, lis
         score_features(parsed, candidates, sources, services.stats, answer.language, evidence)
         combine(candidates, evidence)
         for c in candidates:
-            chunk, text = sources[c.source].chunk, _key(c.text)
-            label = int(any(f == chunk.file and lead and lead in text for f, lead in leads))
+            chunk = sources[c.source].chunk
+            label = int(any(f == chunk.file and holds_lead(c.text, lead) for f, lead in leads))
             # Rounded: a threaded embedder's similarities differ in the last float digits
             # from run to run, and the file must be reproducible.
             row = [round(x, 4) for x in feature_row(c, sources) + [c.score]]
