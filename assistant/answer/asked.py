@@ -23,8 +23,18 @@ _DATE_WORDS = re.compile(r"\b(1[89]\d\d|" + "|".join(FOLDED_FRENCH_MONTHS) + r"|
 _NUMBER_NAMES = (r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|"
                  r"quarante|cinquante|soixante|cent|mille|million)s?")
 _DAY_OF_MONTH = r"(?:1er|[0-3]?\d)"
-_DAY = re.compile(r"\b" + _DAY_OF_MONTH + r"\s+(" + "|".join(FOLDED_FRENCH_MONTHS) + r")\b")
 _NUMBER_WORDS = re.compile(r"\d|\b" + _NUMBER_NAMES + r"\b")
+
+
+# A date as a French text prints it ("le 10 mai 1934", "1er mars 1938", "décembre 1925"), and
+# a number with the word it counts ("sept points", "15 000 francs", "19 condamnations").
+_DATE_SPAN = re.compile(r"\b(?P<day>" + _DAY_OF_MONTH + r"\s+)?(?P<month>"
+                        + french_month_pattern(accented=True) + r")(?P<year>\s+1[89]\d\d)?\b",
+                        re.IGNORECASE)
+_NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
+                          + _NUMBER_NAMES + r")(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))",
+                          re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class ParsedQuestion:
@@ -64,18 +74,10 @@ def has_answer_type(question: ParsedQuestion, sentence: str) -> bool:
     folded = fold(sentence)
     for year in question.years:
         folded = folded.replace(year, " ")
-    pattern = {"day": _DAY, "date": _DATE_WORDS}.get(question.wants, _NUMBER_WORDS)
+    if question.wants == "day":
+        return any(m["day"] for m in _DATE_SPAN.finditer(folded))
+    pattern = _DATE_WORDS if question.wants == "date" else _NUMBER_WORDS
     return bool(pattern.search(folded))
-
-
-# A date as a French text prints it ("le 10 mai 1934", "1er mars 1938", "décembre 1925"), and
-# a number with the word it counts ("sept points", "15 000 francs", "19 condamnations").
-_DATE_SPAN = re.compile(r"\b(?P<day>" + _DAY_OF_MONTH + r"\s+)?(?P<month>"
-                        + french_month_pattern(accented=True) + r")(?P<year>\s+1[89]\d\d)?\b",
-                        re.IGNORECASE)
-_NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
-                          + _NUMBER_NAMES + r")(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))",
-                          re.IGNORECASE)
 
 
 def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
