@@ -246,7 +246,7 @@ NOTE = ("Lazaro Cardenas (1895-1970), général pendant la révolution, fut élu
 def test_a_sentence_leaning_on_earlier_ones_is_quoted_with_them(text, quoted_from):
     sources = [hit(text)]
     candidates = candidates_of(sources)
-    (result,) = with_antecedent([candidates[-1]], candidates)
+    (result,) = with_antecedent([candidates[-1]], candidates, sources)
     assert text[result.start:result.end].startswith(quoted_from)
 
 

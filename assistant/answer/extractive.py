@@ -125,7 +125,14 @@ def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[s
     return chosen
 
 
-def with_antecedent(chosen: list[Sentence], candidates: list[Sentence],
+def _widened(sentence: Sentence, start: int, end: int, sources: Sequence[Hit]) -> Sentence:
+    """``sentence`` stretched to ``start``–``end`` of its unit (its score and terms kept)."""
+    text = sources[sentence.source].chunk.text
+    return Sentence(sentence.source, start, end, text[start:end], sentence.terms,
+                    sentence.words, score=sentence.score)
+
+
+def with_antecedent(chosen: list[Sentence], candidates: list[Sentence], sources: Sequence[Hit],
                     steps: int = 2) -> list[Sentence]:
     """A sentence opening on a pronoun ("Il pensait…", "C'est lui qui…") gets its previous
     sentence, and that one its own when it opens on one too (``steps`` at most: a note's "Sa
@@ -141,8 +148,7 @@ def with_antecedent(chosen: list[Sentence], candidates: list[Sentence],
             if previous is None or previous in chosen:
                 break
             start, lead = previous.start, previous.text
-        result.append(c if start == c.start else
-                      Sentence(c.source, start, c.end, "", c.terms, c.words, score=c.score))
+        result.append(c if start == c.start else _widened(c, start, c.end, sources))
     return result
 
 
@@ -154,15 +160,13 @@ def with_sequel(chosen: list[Sentence], candidates: list[Sentence], sources: Seq
     if not chosen or settings.sequel_chars <= 0:
         return chosen
     first = max(chosen, key=lambda c: c.score)
-    text = sources[first.source].chunk.text
     spans = sorted((c.start, c.end) for c in candidates if c.source == first.source)
     following = next(((a, b) for a, b in spans if a >= first.end and a - first.end <= 2), None)
     if following is None or following[1] - first.start > settings.sequel_chars:
         return chosen
     if any(c.source == first.source and c.start <= following[0] < c.end for c in chosen):
         return chosen
-    longer = Sentence(first.source, first.start, following[1], text[first.start:following[1]],
-                      first.terms, first.words, score=first.score)
+    longer = _widened(first, first.start, following[1], sources)
     return [longer if c is first else c for c in chosen]
 
 
@@ -241,7 +245,7 @@ def answer(
         weights = term_weights(parsed, stats, language, settings)
         chosen = complete(chosen, candidates, weights, max_sentences, settings)
     best_sentence = max(chosen, key=lambda c: c.score)  # before its neighbours join it
-    chosen = with_antecedent(chosen, candidates)
+    chosen = with_antecedent(chosen, candidates, sources)
     chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
     if evidence >= settings.in_short_above:
