@@ -13,7 +13,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from assistant.text import name_key
+from assistant.text import name_key, proper_names
 from assistant.text import search_terms as tokenize
 
 __all__ = ["LexicalIndex", "tokenize"]
@@ -22,6 +22,19 @@ __all__ = ["LexicalIndex", "tokenize"]
 @lru_cache(maxsize=4096)
 def _tokenize_query(query: str) -> tuple[str, ...]:
     return tuple(tokenize(query))
+
+
+@lru_cache(maxsize=4096)
+def _name_terms(query: str) -> frozenset[str]:
+    """The query's terms that come from its proper names."""
+    return frozenset(t for name in proper_names(query) for t in _tokenize_query(name))
+
+
+def _spelling_key(term: str) -> str:
+    """``name_key`` of a stemmed term, its last 'i' dropped: the stemmer cuts 'Menjinski' to
+    menjinsk but keeps 'Menjinsky' whole, and both spellings must meet."""
+    key = name_key(term)
+    return key[:-1] if len(key) > 4 and key.endswith("i") else key
 
 
 class LexicalIndex:
@@ -37,7 +50,7 @@ class LexicalIndex:
         if self._by_spelling is None:
             groups: dict[str, list[str]] = {}
             for term in self._model.vocab_dict:
-                groups.setdefault(name_key(term), []).append(term)
+                groups.setdefault(_spelling_key(term), []).append(term)
             self._by_spelling = groups
         return self._by_spelling
 
@@ -59,15 +72,22 @@ class LexicalIndex:
                translation_weight: float = 0.5) -> np.ndarray:
         """BM25 score of every unit for the query (zeros when no query term is known). A
         query term the index lacks is replaced by the index's terms that spell the same name
-        another way ("Ordzhonikidze" → ordjonikidz, "Bukharin" → boukharin).
+        another way ("Ordzhonikidze" → ordjonikidz, "Bukharin" → boukharin); a proper name the
+        index has also brings its other spellings, since the letters and the editor of the
+        volume transliterate alike names differently (Menjinski, Menjinsky).
 
         ``translations`` holds one group of French words per English word of the query; each
         group adds ``translation_weight`` times its best-scoring term (so a word with many
         senses counts once), terms the query already has left out."""
         vocabulary = self._model.vocab_dict
         terms: list[str] = []
+        names = _name_terms(query)
         for term in _tokenize_query(query):
-            terms += [term] if term in vocabulary else self._spellings().get(name_key(term), [])
+            spellings = self._spellings().get(_spelling_key(term), [])
+            if term not in vocabulary:
+                terms += spellings
+            else:
+                terms += [term] + ([t for t in spellings if t != term] if term in names else [])
         scores = (np.asarray(self._model.get_scores(terms), dtype=np.float32) if terms
                   else np.zeros(self.size, dtype=np.float32))
         own = set(terms)

@@ -47,6 +47,15 @@ def test_bm25_meets_names_spelt_another_way(retriever):
     assert all(h.bm25_rank for h in hits)
 
 
+def test_bm25_brings_a_names_other_spellings_even_when_the_index_has_it(retriever):
+    """Boukharine writes "Menjinski" (a term of the index), the volume's editor "Menjinsky":
+    the editor's note on Menjinsky answers a question that spells him the letter's way."""
+    hits = retriever.search("Menjinski", k=10, mode="bm25")
+    assert any("Menjinski" in h.chunk.text for h in hits), [h.chunk.id for h in hits]
+    assert any(h.chunk.footnote and "Menjinsky" in h.chunk.text for h in hits), [
+        h.chunk.id for h in hits]
+
+
 @pytest.mark.parametrize(("question", "expected"), KNOWN, ids=[q for q, _ in KNOWN])
 def test_known_answers_are_in_the_top_5(retriever, question, expected):
     hits = retriever.search(question, k=5, mode="hybrid")

@@ -104,3 +104,17 @@ def test_kind_label(kind, fr, en):
     from assistant.text import kind_label
 
     assert (kind_label(kind, "fr"), kind_label(kind, "en")) == (fr, en)
+
+
+def test_bm25_scores_a_name_under_each_spelling_of_it():
+    """A query's proper name meets its other spellings in the index even when its own spelling
+    is there too; an ordinary word does not bring its look-alikes ("coup" is not "cup")."""
+    from assistant.lexical import LexicalIndex
+
+    index = LexicalIndex.build(["Et je repense au cam. Menjinski.",
+                                "Viatcheslav R. Menjinsky (1874-1934), étudiant en droit.",
+                                "A cup of tea.", "Un coup de force."])
+    named = index.scores("Que dit-on de Menjinski ?")
+    assert named[0] > 0 and named[1] > 0 and not named[2:].any()
+    plain = index.scores("Un coup")
+    assert plain[3] > 0 and plain[2] == 0
