@@ -193,6 +193,9 @@ def test_reference_names_letter_page_and_note():
          ["« Vous êtes pratiquement un défaitiste. »", "Tel était le sens."]),
         ("Voir Œuvres, 15, pp. 255-266. Yvan Craipeau né en 1911) dirigeant.",
          ["Voir Œuvres, 15, pp. 255-266.", "Yvan Craipeau né en 1911) dirigeant."]),
+        # "cam." is Boukharine's "camarade": "Et je repense au cam. Menjinski" is one sentence.
+        ("la vie des autres. Et je repense au cam. Menjinski qui a été tué.",
+         ["la vie des autres.", "Et je repense au cam. Menjinski qui a été tué."]),
     ],
 )
 def test_sentence_splitting_is_french_aware(text, sentences):

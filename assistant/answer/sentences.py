@@ -15,7 +15,7 @@ from assistant.text import wordset
 ABBREVIATIONS = wordset(
     "m mm mme mlle mgr dr st ste cf cfr p pp t n no nos vol vols ed eds ibid id op cit art chap "
     "av apr env etc fig ms mss ch trad coll s ss sq sqq v vs col cie min max gen col cap lt "
-    "mr mrs jr sr prof rev gov sen"
+    "mr mrs jr sr prof rev gov sen cam"
 ) - {"etc"}  # "etc." usually ends a sentence in these letters; the next word decides below.
 
 # Capitalised words that start a new sentence after an acronym or "etc.".
