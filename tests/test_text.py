@@ -12,6 +12,8 @@ from assistant.text import month_years, name_key, name_runs, proper_names
     # a possessive is not part of the name (it used to leave only "s")
     ("What was Trotsky's opinion of Eisenstein's film Alexander Nevsky?",
      [("trotsky",), ("eisenstein",), ("alexander", "nevsky")]),
+    # ... and ends it: the owner's name is not the first name of the next word
+    ("in Trotsky's Kronstadt article", [("trotsky",), ("kronstadt",)]),
     ("What did Trotsky write to Albert Einstein about the Moscow trials?",
      [("trotsky",), ("albert", "einstein"), ("moscow",)]),
     # an elision neither; a particle ends a run

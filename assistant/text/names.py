@@ -44,12 +44,14 @@ def proper_names(text: str) -> list[str]:
 def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
     """The proper names of ``text`` as runs of consecutive names, folded (or as written):
     "What did Trotsky write to Albert Einstein?" → (trotsky,), (albert, einstein). An
-    English possessive or a French elision is not part of the name (Eisenstein's, l'Espagne)."""
+    English possessive or a French elision is not part of the name (Eisenstein's, l'Espagne),
+    and a possessive ends its name ("Trotsky's Kronstadt article": trotsky, then kronstadt)."""
     runs: list[tuple[str, ...]] = []
     for sentence in re.split(r"[.?!;:\n]+", text):
         tokens = re.findall(r"[^\W\d_][\w'’-]*", sentence)
         run: list[str] = []
         for position, token in enumerate(tokens):
+            owner = bool(_POSSESSIVE.search(token))
             token = _POSSESSIVE.sub("", token).split("'")[-1].split("’")[-1]
             key = fold(token)
             if (not token or not token[0].isupper() or key in ANSWER_STOPWORDS or len(key) < 2
@@ -59,6 +61,9 @@ def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
                 run = []
                 continue
             run.append(key if folded else token)
+            if owner:  # "Trotsky's Kronstadt article": the owner's name ends there
+                runs.append(tuple(run))
+                run = []
         if run:
             runs.append(tuple(run))
     return runs
