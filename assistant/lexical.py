@@ -83,11 +83,12 @@ class LexicalIndex:
         terms: list[str] = []
         names = _name_terms(query)
         for term in _tokenize_query(query):
-            spellings = self._spellings().get(_spelling_key(term), [])
-            if term not in vocabulary:
-                terms += spellings
-            else:
-                terms += [term] + ([t for t in spellings if t != term] if term in names else [])
+            known = term in vocabulary
+            if known and term not in names:
+                terms.append(term)
+                continue
+            others = [t for t in self._spellings().get(_spelling_key(term), []) if t != term]
+            terms += ([term] if known else []) + others
         scores = (np.asarray(self._model.get_scores(terms), dtype=np.float32) if terms
                   else np.zeros(self.size, dtype=np.float32))
         own = set(terms)
