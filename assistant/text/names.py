@@ -73,8 +73,11 @@ def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
 def name_key(word: str) -> str:
     """A spelling-tolerant key for a folded name, so that the French and English
     transliterations of Russian names meet: Boukharine/Bukharin, Vorochilov/Voroshilov,
-    Kouïbychev/Kuibyshev, Ordjonikidzé/Ordzhonikidze, Trotski/Trotsky, Moscow/Moscou."""
+    Kouïbychev/Kuibyshev, Ordjonikidzé/Ordzhonikidze, Trotski/Trotsky, Moscow/Moscou. An
+    initial Cyrillic Е is "Ye" in English and "E" in French (Yezhov/Ejov)."""
     word = EXONYMS.get(word, word)
     for a, b in _TRANSLITERATION:
         word = word.replace(a, b)
+    if word.startswith("ie") and len(word) > 4:
+        word = word[1:]
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
