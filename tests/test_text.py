@@ -45,7 +45,8 @@ def test_month_years(text, months):
 
 @pytest.mark.parametrize(("a", "b"), [
     ("boukharine", "bukharin"), ("vorochilov", "voroshilov"), ("ordjonikidze", "ordzhonikidze"),
-    ("moscou", "moscow"), ("trotski", "trotsky"),
+    ("moscou", "moscow"), ("trotski", "trotsky"), ("ejov", "yezhov"), ("iejov", "yezhov"),
+    ("enoukidze", "yenukidze"),
 ])
 def test_name_keys_meet_across_transliterations(a, b):
     assert name_key(a) == name_key(b)
