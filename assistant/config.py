@@ -339,6 +339,12 @@ class EvalSettings(BaseModel):
         description="A second gate: 48 questions written from the corpus alone by a reader "
         "who never saw the code or any output (1 Dec 2026); only measured, never tuned on.",
     )
+    blind2: Path = Field(
+        PROJECT_ROOT / "eval" / "blind2.jsonl",
+        description="A third gate: 48 more questions written the same way by another reader "
+        "(2 Dec 2026; 24 in English, 13 unanswerable, 9 across documents, 12 conversations); "
+        "only measured, never tuned on.",
+    )
     k: int = Field(
         10, ge=10, le=100,
         description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "

@@ -1,4 +1,4 @@
-"""The gate: questions nobody tuned on, only measured (h041-h080 and the blind set).
+"""The gate: questions nobody tuned on, only measured (h041-h080 and the two blind sets).
 
 Each figure is gated at the level measured when the gate was set, minus a noise margin of
 about one and a half questions (0.05 on a share of ~30-36 answerable questions; one question
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.slow
 # Measured 2 Dec 2026 (hybrid, extractive): h041-h080 hit@1 0.733, hit@5 0.933, MRR 0.815,
 # answers 0.700, footnotes 0.917, strict citations 0.518, not-in-corpus 1.00 / 0.20,
 # wrongly_refused 0.000; blind hit@1 0.639, hit@5 0.944, MRR 0.754, answers 0.639, footnotes
-# 0.875, strict citations 0.439, not-in-corpus 1.00 / 0.25, wrongly_refused 0.000.
+# 0.875, strict citations 0.439, not-in-corpus 1.00 / 0.25, wrongly_refused 0.000; blind2
+# (added 2 Dec, measured once on 10f4bed) hit@1 0.486, hit@5 0.886, MRR 0.652, answers 0.514,
+# footnotes 0.688, strict citations 0.388, not-in-corpus 1.00 / 0.15, wrongly_refused 0.000.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -31,12 +33,16 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
               ("answer_accuracy", 0.58, "min"), ("footnote_accuracy", 0.80, "min"),
               ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max"),
               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.16, "min")],
+    "blind2": [("hit@1", 0.43, "min"), ("hit@5", 0.83, "min"), ("mrr", 0.60, "min"),
+               ("answer_accuracy", 0.46, "min"), ("footnote_accuracy", 0.63, "min"),
+               ("citation_precision_strict", 0.33, "min"), ("wrongly_refused", 0.03, "max"),
+               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.07, "min")],
 }
 
 
 def _gate_questions(settings, name: str):
-    if name == "blind":
-        return load_questions(settings.eval.blind)
+    if name in ("blind", "blind2"):
+        return load_questions(getattr(settings.eval, name))
     return [q for q in load_questions(settings.eval.heldout) if int(q.id[1:]) > 40]
 
 
