@@ -132,9 +132,11 @@ _PART_OF_YEAR = re.compile(
     + _YEAR + r"\b"
 )
 _BARE_YEAR = re.compile(r"\b" + _YEAR + r"\b")
-# "may" is the English modal far more often than the month: only with a day or a year.
+# "may" is the English modal far more often than the month: only with a day or a year, or
+# after a word that only a month follows ("en mars", "mi-mars", "in early March").
 _AMBIGUOUS_MONTHS = frozenset({"may", "mars", "march", "dec", "oct", "nov", "jan", "sep",
                                "apr", "aug", "feb", "sept"})
+_MONTH_CUE = re.compile(r"\b(?:en|in|mi|mid|debut|fin|early|late|courant)(?:\s+de)?[\s-]+$")
 
 
 @dataclass(frozen=True)
@@ -293,7 +295,8 @@ def _span_of(match: re.Match[str]) -> DateSpan | None:
     day = int(groups["day"]) if groups.get("day") else None
     if day is not None and not 1 <= day <= 31:
         day = None
-    if groups["month"] in _AMBIGUOUS_MONTHS and day is None and year is None:
+    if (groups["month"] in _AMBIGUOUS_MONTHS and day is None and year is None
+            and not _MONTH_CUE.search(match.string, 0, match.start())):
         return None
     return DateSpan(match[0], "day" if day else "month", year, month, month, day)
 

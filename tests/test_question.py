@@ -28,7 +28,12 @@ def spans(text: str) -> list[tuple[str, int | None, int, int, int | None]]:
     ("late 1937", [("part-of-year", 1937, 9, 12, None)]),
     ("in february, what did he write", [("month", None, 2, 2, None)]),
     ("en 1925", [("year", 1925, 1, 12, None)]),
-    ("he may go there in march", []),  # the modal verb and a bare "march" are not dates
+    ("he may go there", []),  # the modal verb is no date, nor a bare "march" or "mars"
+    ("the march of the army", []), ("mars attaque", []),
+    # ... but a word that only a month follows makes one
+    ("he may go there in march", [("month", None, 3, 3, None)]),
+    ("a la mi-mars", [("month", None, 3, 3, None)]), ("debut mars", [("month", None, 3, 3, None)]),
+    ("in early march", [("month", None, 3, 3, None)]),
     ("le 2 mars 1938 et en 1937", [("day", 1938, 3, 3, 2), ("year", 1937, 1, 12, None)]),
 ])
 def test_dates_of_a_folded_question(text, expected):
