@@ -74,7 +74,7 @@ def test_train_answerer_reproduces_the_shipped_weights(services, tmp_path):
     command must give the same kind of model, as good in cross-validation, choosing the same
     sentence as the shipped one for nearly every development question."""
     from assistant.cli import evaluate
-    from assistant.evaluation.questions import load_questions
+    from assistant.services import Services
 
     root = typer.Typer()
 
@@ -93,12 +93,13 @@ def test_train_answerer_reproduces_the_shipped_weights(services, tmp_path):
     assert fresh["chosen"]["cv_top1"] == pytest.approx(shipped["chosen"]["cv_top1"], abs=0.02)
     for a, b in zip(fresh["cross_validation"], shipped["cross_validation"], strict=True):
         assert a["C"] == b["C"] and a["cv_top1"] == pytest.approx(b["cv_top1"], abs=0.03)
-    settings = services.settings
-    questions = train_answerer.development(load_questions(settings.eval.questions),
-                                           load_questions(settings.eval.heldout))
-    rows = train_answerer.rows_of(services, questions)
+    # The rows the command trained on (same settings, same index): both models judged on them.
+    hand = Services.create(train_answerer.hand_weighted(services.settings),
+                           corpus=services.corpus, retriever=services.retriever,
+                           stats=services.stats, embedder=services.embedder)
+    rows = train_answerer.training_rows(hand)
+    assert len(rows) == fresh["rows"]
     assert agreement(rows, load_model(out), load_model(SHIPPED)) >= 0.95  # 0.996 here
-
 
 def agreement(rows, first: EvidenceModel, second: EvidenceModel) -> float:
     """Share of the questions whose best sentence is the same under both models."""

@@ -140,23 +140,16 @@ def train_answerer(
     and h001-h040 of eval.heldout; never h041-h080) and write its weights."""
     from assistant.cli import settings_of
     from assistant.evaluation import train_answerer as trainer
-    from assistant.evaluation.questions import load_questions
     from assistant.services import Services
 
     settings = settings_of(ctx)
     target = output or settings.answer.evidence.model_file
     if target is None:
         raise typer.BadParameter("no --output and answer.evidence.model_file is None")
-    # Trained on the hand-weighted answerer, so the result does not depend on a previous model.
-    evidence = settings.answer.evidence.model_copy(update={"model_file": None})
-    settings = settings.model_copy(update={"answer": settings.answer.model_copy(
-        update={"evidence": evidence})})
-    questions = trainer.development(load_questions(settings.eval.questions),
-                                    load_questions(settings.eval.heldout))
     with err_console.status("Loading the corpus and the index…"):
-        services = Services.load(settings)
-    with err_console.status(f"Scoring the sentences of {len(questions)} questions…"):
-        rows = trainer.rows_of(services, questions)
+        services = Services.load(trainer.hand_weighted(settings))
+    with err_console.status("Scoring the sentences of the development questions…"):
+        rows = trainer.training_rows(services)
     model = trainer.train(rows)
     trainer.write(model, Path(target))
     console.print(f"{model['rows']} sentences ({model['positives']} holding gold) of "

@@ -22,7 +22,7 @@ from assistant.answer.evidence_model import FEATURES, FORMAT_VERSION, feature_ro
 from assistant.answer.scoring import candidates_of, combine, score_features
 from assistant.evaluation.harness import DocumentLocator, _ask_turns, gold_items
 from assistant.evaluation.metrics import holds_lead, quote_lead
-from assistant.evaluation.questions import Question
+from assistant.evaluation.questions import Question, load_questions
 
 DEV_HELDOUT = re.compile(r"^h0(?:[0-3]\d|40)$")  # h001-h040: diagnosed, so development
 # Balanced classes only: the probability is added to the hand-weighted score
@@ -35,6 +35,22 @@ CHOICES = [(c, "balanced") for c in (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)]
 def development(questions: Sequence[Question], heldout: Sequence[Question]) -> list[Question]:
     """The development questions: the whole first set and h001-h040 of the held-out one."""
     return list(questions) + [q for q in heldout if DEV_HELDOUT.match(q.id)]
+
+
+def hand_weighted(settings: Any) -> Any:
+    """The settings the model is trained under: no evidence model, so that the rows (and the
+    sources a follow-up's earlier answer leads to) do not depend on a previous model."""
+    evidence = settings.answer.evidence.model_copy(update={"model_file": None})
+    return settings.model_copy(update={"answer": settings.answer.model_copy(
+        update={"evidence": evidence})})
+
+
+def training_rows(services: Any) -> list[tuple[str, list[float], int]]:
+    """The rows of the development questions that ``services.settings`` names (to be loaded
+    with ``hand_weighted`` settings)."""
+    settings = services.settings
+    return rows_of(services, development(load_questions(settings.eval.questions),
+                                         load_questions(settings.eval.heldout)))
 
 
 def rows_of(services: Any, questions: Sequence[Question]) -> list[tuple[str, list[float], int]]:
