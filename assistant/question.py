@@ -42,11 +42,16 @@ MONTHS: dict[str, int] = {
                                   (9, ("sept", "sep")), (10, ("oct",)), (11, ("nov",)),
                                   (12, ("dec",))) for short in shorts},
 }
-# Parts of a year, as (first month, last month): "début 1938", "late 1937", "spring of 1938".
-_PARTS: dict[str, tuple[int, int]] = {
+# Positions in a year, as (first month, last month): "début 1938", "late 1937"; the same
+# words place a day in a month ("mi-mars", "in early March", see _MONTH_CUE).
+_POSITIONS: dict[str, tuple[int, int]] = {
     "debut": (1, 4), "early": (1, 4), "commencement": (1, 4), "beginning": (1, 4),
     "mi": (5, 8), "mid": (5, 8), "milieu": (5, 8), "middle": (5, 8),
     "fin": (9, 12), "late": (9, 12), "end": (9, 12),
+}
+# Parts of a year: the positions and the seasons ("spring of 1938").
+_PARTS: dict[str, tuple[int, int]] = {
+    **_POSITIONS,
     "printemps": (3, 6), "spring": (3, 6), "ete": (6, 9), "summer": (6, 9),
     "automne": (9, 12), "autumn": (9, 12), "fall": (9, 12), "hiver": (1, 3), "winter": (1, 3),
 }
@@ -136,7 +141,7 @@ _BARE_YEAR = re.compile(r"\b" + _YEAR + r"\b")
 # after a word that only a month follows ("en mars", "mi-mars", "in early March").
 _AMBIGUOUS_MONTHS = frozenset({"may", "mars", "march", "dec", "oct", "nov", "jan", "sep",
                                "apr", "aug", "feb", "sept"})
-_MONTH_CUE = re.compile(r"\b(?:en|in|mi|mid|debut|fin|early|late|courant)(?:\s+de)?[\s-]+$")
+_MONTH_CUE = re.compile(r"\b(?:en|in|courant|" + "|".join(_POSITIONS) + r")(?:\s+de)?[\s-]+$")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ def spans(text: str) -> list[tuple[str, int | None, int, int, int | None]]:
     ("he may go there in march", [("month", None, 3, 3, None)]),
     ("a la mi-mars", [("month", None, 3, 3, None)]), ("debut mars", [("month", None, 3, 3, None)]),
     ("in early march", [("month", None, 3, 3, None)]),
+    # every position of a year places a month too ("milieu de mars", "commencement mars")
+    ("au milieu de mars", [("month", None, 3, 3, None)]),
+    ("commencement mars", [("month", None, 3, 3, None)]),
     ("le 2 mars 1938 et en 1937", [("day", 1938, 3, 3, 2), ("year", 1937, 1, 12, None)]),
 ])
 def test_dates_of_a_folded_question(text, expected):
