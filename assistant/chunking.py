@@ -138,6 +138,28 @@ def _pack(paragraphs: list[list[_Piece]], settings: ChunkingSettings) -> list[li
     return chunks
 
 
+def _even_parts(pieces: list[_Piece], limit: int, settings: ChunkingSettings
+                ) -> list[list[_Piece]]:
+    """A long note's sentences in as few parts as ``limit`` allows, of about equal size: the
+    smallest part size that needs no more parts than filling each to the limit (a binary
+    search). Filling each part to the limit left tails of a sentence or two that say nothing
+    alone ("Il était mort le 10 mai 1934." cut from the man the note introduces): 5 of the
+    58 parts of split notes were under 50 tokens."""
+
+    def packed(size: int) -> list[list[_Piece]]:
+        return _pack([pieces], settings.model_copy(update={"max_tokens": size}))
+
+    fewest = len(packed(limit))
+    low, high = 1, limit
+    while low < high:
+        middle = (low + high) // 2
+        if len(packed(middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return packed(low)
+
+
 def _overlap(pieces: list[_Piece], budget: int) -> list[_Piece]:
     """The last whole sentences of a chunk, within the same paragraph, up to ``budget`` tokens."""
     tail: list[_Piece] = []
@@ -268,7 +290,7 @@ class _DocumentChunker:
                 pieces.extend(_split_long(note.text, start, end, 0, limit, self.enc))
             else:
                 pieces.append(_Piece(0, start, end, cost))
-        groups = _pack([pieces], self.settings.model_copy(update={"max_tokens": limit}))
+        groups = _even_parts(pieces, limit, self.settings)
         lines = self.lines.note(note)
         parts = []
         for group in groups:

@@ -132,6 +132,21 @@ def test_every_note_has_its_footnote_units(corpus, units):
     assert sum(len(doc.footnotes) for doc in corpus.documents) > 500
 
 
+def test_long_notes_split_into_even_parts(units, settings):
+    """No part of a split note is a tail of a sentence or two (the Menjinsky note's "Il était
+    mort le 10 mai 1934." once stood alone, 24 tokens)."""
+    parts: dict[tuple[str, int], list] = {}
+    for unit in units:
+        if unit.type == "footnote" and "." in unit.id.rsplit(":n", 1)[-1]:
+            parts.setdefault((unit.doc_id, unit.footnote), []).append(unit)
+    assert len(parts) > 20
+    for key, group in parts.items():
+        sizes = [u.tokens for u in group]
+        assert min(sizes) >= settings.chunking.min_tokens - 4, (key, sizes)
+    menjinsky = next(g for g in parts.values() if any("Menjinsky" in u.text for u in g))
+    assert any("Menjinsky" in u.text and "10 mai 1934" in u.text for u in menjinsky)
+
+
 def test_footnote_unit_embeds_the_sentence_of_its_marker(corpus, units):
     stolberg = next(
         u for u in units if u.type == "footnote" and u.footnote == 4 and u.date == "1938-01-02"
@@ -173,5 +188,8 @@ def test_packing_rules_on_a_hand_built_document():
     # Long notes are split like paragraphs, with numbered ids.
     assert [n.id for n in notes] == [f"004-099:n1.{i}" for i in range(1, len(notes) + 1)]
     assert len(notes) > 1 and all(n.tokens <= 64 for n in notes)
+    # ... into parts of about the same size, not full parts and a short tail.
+    sizes = [n.tokens for n in notes]
+    assert min(sizes) >= 0.5 * max(sizes), sizes
     assert "J'ai écrit à Cannon hier." in notes[0].embed_text
     assert text[0].header == "Lettre — [ESSAI] — mars 1938 — L. Trotsky → J. P. Cannon"
