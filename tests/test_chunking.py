@@ -142,7 +142,7 @@ def test_long_notes_split_into_even_parts(units, settings):
     assert len(parts) > 20
     for key, group in parts.items():
         sizes = [u.tokens for u in group]
-        assert min(sizes) >= settings.chunking.min_tokens - 4, (key, sizes)
+        assert min(sizes) >= settings.chunking.min_tokens, (key, sizes)
     menjinsky = next(g for g in parts.values() if any("Menjinsky" in u.text for u in g))
     assert any("Menjinsky" in u.text and "10 mai 1934" in u.text for u in menjinsky)
 
