@@ -4,6 +4,7 @@ embedder's float noise between CPUs)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 
@@ -74,7 +75,6 @@ def test_train_answerer_reproduces_the_shipped_weights(services, tmp_path):
     command must give the same kind of model, as good in cross-validation, choosing the same
     sentence as the shipped one for nearly every development question."""
     from assistant.cli import evaluate
-    from assistant.services import Services
 
     root = typer.Typer()
 
@@ -83,8 +83,9 @@ def test_train_answerer_reproduces_the_shipped_weights(services, tmp_path):
         ctx.obj = services.settings
 
     root.add_typer(evaluate.app, name="eval")
-    out = tmp_path / "model.json"
-    result = CliRunner().invoke(root, ["eval", "train-answerer", "--output", str(out)])
+    out, rows_file = tmp_path / "model.json", tmp_path / "rows.json"
+    result = CliRunner().invoke(root, ["eval", "train-answerer", "--output", str(out),
+                                       "--rows", str(rows_file)])
     assert result.exit_code == 0, result.output
     fresh, shipped = json.loads(out.read_text()), json.loads(SHIPPED.read_text(encoding="utf-8"))
     for key in ("format_version", "features", "questions"):
@@ -93,12 +94,11 @@ def test_train_answerer_reproduces_the_shipped_weights(services, tmp_path):
     assert fresh["chosen"]["cv_top1"] == pytest.approx(shipped["chosen"]["cv_top1"], abs=0.02)
     for a, b in zip(fresh["cross_validation"], shipped["cross_validation"], strict=True):
         assert a["C"] == b["C"] and a["cv_top1"] == pytest.approx(b["cv_top1"], abs=0.03)
-    # The rows the command trained on (same settings, same index): both models judged on them.
-    hand = Services.create(train_answerer.hand_weighted(services.settings),
-                           corpus=services.corpus, retriever=services.retriever,
-                           stats=services.stats, embedder=services.embedder)
-    rows = train_answerer.training_rows(hand)
+    # The rows the command trained on: both models judged on them.
+    rows = [tuple(row) for row in json.loads(rows_file.read_text(encoding="utf-8"))]
     assert len(rows) == fresh["rows"]
+    assert hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16] == fresh[
+        "training_rows_sha256"]
     assert agreement(rows, load_model(out), load_model(SHIPPED)) >= 0.95  # 0.996 here
 
 def agreement(rows, first: EvidenceModel, second: EvidenceModel) -> float:

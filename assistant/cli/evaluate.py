@@ -135,6 +135,10 @@ def train_answerer(
     output: Annotated[Path | None, typer.Option(
         "--output", help="Where to write the model (default: answer.evidence.model_file).")
     ] = None,
+    rows_output: Annotated[Path | None, typer.Option(
+        "--rows", help="Also write the training rows here (JSON: question id, features, "
+        "label), to judge the model on them without scoring the questions again.")
+    ] = None,
 ) -> None:
     """Train the evidence model on the development questions' gold sentences (eval.questions
     and h001-h040 of eval.heldout; never h041-h080) and write its weights."""
@@ -152,6 +156,8 @@ def train_answerer(
         rows = trainer.training_rows(services)
     model = trainer.train(rows)
     trainer.write(model, Path(target))
+    if rows_output is not None:
+        Path(rows_output).write_text(json.dumps(rows), encoding="utf-8")
     console.print(f"{model['rows']} sentences ({model['positives']} holding gold) of "
                   f"{model['questions']} questions; chosen {model['chosen']}; hand weights "
                   f"top-1 {model['hand_weights_top1']} → {target}", highlight=False)
