@@ -117,7 +117,6 @@ def train(rows: list[tuple[str, list[float], int]], folds: int = 5) -> dict:
                key=lambda r: r["C"])
     model = LogisticRegression(C=best["C"], class_weight=best["class_weight"], max_iter=2000)
     model.fit(X, y)
-    digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
     return {
         "format_version": FORMAT_VERSION, "features": list(FEATURES),
         "coefficients": [round(float(w), 6) for w in model.coef_[0]],
@@ -126,8 +125,13 @@ def train(rows: list[tuple[str, list[float], int]], folds: int = 5) -> dict:
         "hand_weights_top1": round(float(_top1(groups, y, hand)), 4),
         "rows": len(rows), "positives": int(y.sum()), "questions": len(set(groups)),
         "questions_with_gold": answered,
-        "training_rows_sha256": digest,
+        "training_rows_sha256": rows_digest(rows),
     }
+
+
+def rows_digest(rows: Sequence[tuple[str, list[float], int]]) -> str:
+    """The model file's fingerprint of the rows it was trained on."""
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
 def write(model: dict, path: Path) -> None:
