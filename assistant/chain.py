@@ -54,7 +54,8 @@ def build_chain(*, retriever, settings: Settings, llm=None, volume_of=None,
         step("prepare", lambda s: prepare(s, settings))
         | step("condense", lambda s: condense_step(s, settings, llm, retriever))
         | step("retrieve", lambda s: retrieve_step(s, settings, retriever))
-        | step("answer", lambda s: answer_step(s, settings, llm, stats, embedder))
+        | step("answer", lambda s: answer_step(s, settings, llm, stats, embedder,
+                                               retriever.lexicon))
         | step("cite", lambda s: cite_step(s, volume_of))
     ).with_config(run_name="ask")
 
@@ -143,9 +144,10 @@ def sources_read(hits: Sequence[Hit], n: int, options: AnswerSettings) -> tuple[
 
 
 def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats | None,
-                embedder) -> ChainState:
+                embedder, english=None) -> ChainState:
     """Extractive evidence first: weak evidence refuses in both modes (no model call); with an
-    LLM the model then writes the answer from the numbered sources."""
+    LLM the model then writes the answer from the numbered sources. ``english`` (search's
+    English-French lexicon) tells an English word from a name the corpus never mentions."""
     options = settings.answer
     if state.request and not (state.mode == "llm" and state.request == "translation"):
         return replace(state, draft=previous.draft_for(state.request, state.sources,
@@ -153,7 +155,7 @@ def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats |
     draft = extractive.answer(state.standalone, state.sources, language=state.language,
                               stats=stats, max_sentences=options.max_sentences,
                               settings=options.evidence, embedder=embedder,
-                              turn=state.question)
+                              turn=state.question, english=english)
     if state.mode == "llm" and (draft.status == "answered" or state.request):
         draft = generate.write(llm, state.standalone, state.sources, language=state.language,
                                options=options, evidence=draft.evidence, on_text=state.on_text)

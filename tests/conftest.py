@@ -61,6 +61,7 @@ class FakeRetriever:
     answer is scored lexically); reads questions as the real one does."""
 
     embedder = None
+    lexicon = None  # no English-French lexicon: English names are not judged absent
 
     def __init__(self, units: list[Chunk]):
         self.chunks = units

@@ -77,6 +77,9 @@ def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts,
     ("What did Trotsky write to Albert Einstein about the Moscow trials?", "en",
      ["Albert Einstein"]),
     ("Quel manifeste Trotsky a-t-il rédigé avec André Breton ?", "fr", ["André Breton"]),
+    # a name none of whose words the corpus uses, nor English has
+    ("Which novel did Arthur Koestler write about the trials?", "en", ["Arthur Koestler"]),
+    ("Que pensait Trotsky de Frida Kahlo ?", "fr", ["Frida Kahlo"]),
     ("Que pensait Trotsky des accords de Munich signés en septembre 1938 ?", "fr",
      ["septembre 1938"]),
     ("How did Trotsky react to the events of November 1938?", "en", ["November 1938"]),
@@ -84,6 +87,8 @@ def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts,
     ("Qui était Albert Goldman ?", "fr", []),
     ("What did Bukharin write to Voroshilov in September 1936?", "en", []),
     ("Que dit Trotsky le 5 janvier 1938 ?", "fr", []),
+    # words of a capitalised run that are English words ("US House"): not a name
+    ("When did the US House reject the Ludlow amendment?", "en", []),
     # a single unknown word may be English or another spelling: not judged
     ("What does Trotsky say of the Kronstadt mutiny and the French Sûreté?", "en", []),
     ("Who was in the Red Army?", "en", []),
@@ -92,4 +97,14 @@ def test_plain_signs_that_the_sources_lack_the_answer(question, language, texts,
 ])
 def test_what_the_whole_corpus_never_mentions(retriever, question, language, missing):
     stats = CorpusStats.from_chunks(retriever.chunks)
-    assert absent_from_corpus(ParsedQuestion.parse(question), stats, language) == missing
+    assert absent_from_corpus(ParsedQuestion.parse(question), stats, language,
+                              english=retriever.lexicon) == missing
+
+
+@pytest.mark.slow
+def test_without_a_lexicon_an_unknown_english_name_is_not_judged(retriever):
+    stats = CorpusStats.from_chunks(retriever.chunks)
+    question = ParsedQuestion.parse("When did the US House reject the amendment?")
+    assert absent_from_corpus(question, stats, "en", english=None) == []
+    french = ParsedQuestion.parse("Que pensait Trotsky de Salvador Dali ?")
+    assert absent_from_corpus(french, stats, "fr", english=None) == ["Salvador Dali"]

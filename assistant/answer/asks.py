@@ -32,6 +32,7 @@ from assistant.answer.asked import ParsedQuestion
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.matching import covered
 from assistant.answer.scoring import Around, Sentence
+from assistant.lexicon import Lexicon
 from assistant.text import (
     ANSWER_STOPWORDS,
     fold,
@@ -115,21 +116,41 @@ def contradictions(question: ParsedQuestion, candidates: list[Sentence], sources
     return found
 
 
-def absent_from_corpus(question: ParsedQuestion, stats: CorpusStats | None, language: str = "fr"
-                       ) -> list[str]:
+def absent_from_corpus(question: ParsedQuestion, stats: CorpusStats | None, language: str = "fr",
+                       *, english: Lexicon | None = None) -> list[str]:
     """What the question names that the corpus never mentions, as the question writes it:
     the full name of a "First-name Surname" whose first names the corpus uses and whose
-    surname it does not ("Albert Einstein", "André Breton"), and a month of a year named in no
-    text and dating no document ("septembre 1938"). A single unknown word is not judged: it
+    surname it does not ("Albert Einstein", "André Breton"), a name of two words or more none
+    of which the corpus uses and none an English word (``english``, the English-French
+    lexicon: "US House" is English, "Arthur Koestler" a name), and a month of a year named in
+    no text and dating no document ("septembre 1938"). A single unknown word is not judged: it
     may be an English word or another spelling ("French", "Kronstadt" for Cronstadt)."""
     if stats is None or not stats.names:
         return []
     missing = []
     for run in name_runs(question.text, folded=False):
-        *first, last = run
-        if first and all(stats.mentions(fold(word)) for word in first) \
-                and not any(stats.mentions(part) for part in fold(last).split("-") if part):
+        if len(run) > 1 and (_unknown_surname(run, stats)
+                             or _unknown_name(run, stats, language, english)):
             missing.append(" ".join(run))
     missing += [format_date(month, language) for month in month_years(question.text)
                 if month not in stats.months]
     return missing
+
+
+def _unknown_surname(run: Sequence[str], stats: CorpusStats) -> bool:
+    """The corpus uses every first name and never the surname, in any spelling."""
+    *first, last = run
+    return all(stats.mentions(fold(word)) for word in first) \
+        and not any(stats.mentions(part) for part in fold(last).split("-") if part)
+
+
+def _unknown_name(run: Sequence[str], stats: CorpusStats, language: str,
+                  english: Lexicon | None) -> bool:
+    """No word of the name is one the corpus uses, in any spelling, and none is an English
+    word (an English question is judged only when the lexicon can say so)."""
+    parts = [part for word in run for part in fold(word).split("-") if part]
+    if any(stats.mentions(part) for part in parts):
+        return False
+    if english is None or not english.available:
+        return language == "fr"
+    return not any(english.lookup(part) for part in parts)

@@ -30,6 +30,7 @@ from assistant.answer.scoring import (
 )
 from assistant.answer.sentence_vectors import SentenceVectors, rerank_dense
 from assistant.config import EvidenceSettings
+from assistant.lexicon import Lexicon
 from assistant.text import fold
 from assistant.text.describe import quoted_title
 from assistant.types import Draft, Hit
@@ -215,15 +216,17 @@ def answer(
     embedder=None,
     query_vector=None,
     turn: str | None = None,
+    english: Lexicon | None = None,
 ) -> Draft:
     """The extractive answer to ``question`` from ``sources`` (answered, uncertain or
     not_in_corpus). For a follow-up, ``question`` is the standalone rewrite and ``turn`` what
-    the user typed. ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``."""
+    the user typed. ``embedder`` and ``query_vector`` serve only ``settings.dense_rerank``;
+    ``english`` (an English-French lexicon) tells English words from unknown names."""
     parsed = ParsedQuestion.parse(question, turn)
     candidates = candidates_of(sources, settings.min_words)
     if not candidates:
         return Draft(text=REFUSAL[language], status="not_in_corpus")
-    missing = absent_from_corpus(parsed, stats, language)
+    missing = absent_from_corpus(parsed, stats, language, english=english)
     if missing:  # the whole corpus lacks what is named: no sentence can hold the answer
         return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
     score_features(parsed, candidates, sources, stats, language, settings)
