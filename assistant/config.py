@@ -250,8 +250,13 @@ class EvidenceSettings(BaseModel):
         "sentence must cover, beyond the chosen ones, to be quoted too (1: never; development "
         "answer accuracy 0.729 -> 0.741 at 0.4 and 0.25, h001-h040 0.633 -> 0.600 at 0.15).")
     complement_floor: float = Field(
-        0.3, ge=0, le=1, description="Such a sentence must score at least this share of the "
-        "best one.")
+        0.3, ge=0, le=1, description="Such a sentence, or a part's best one, must score at least "
+        "this share of the best one.")
+    answer_parts: bool = Field(
+        True, description="A question that asks several things ('Qui était-il, et quand est-il "
+        "mort ?', 'What does A say, and what does B report?') also quotes the best sentence for "
+        "each part, scored as a follow-up of the whole. Development answers 0.658 -> 0.669, "
+        "multi-document 0.345 -> 0.382, strict citation precision 0.490 -> 0.487.")
     @field_validator("model_file", mode="before")
     @classmethod
     def _no_model(cls, value):

@@ -211,3 +211,14 @@ def test_a_when_question_opens_on_the_date_quoted_from_its_source(services):
     # the citation keeps the sentence the date comes from, not the bare date
     assert first.verified and first.footnote == 29
     assert "1er décembre 1934" in first.quote and "Kirov" in first.quote, first.quote
+
+
+@pytest.mark.slow
+def test_each_part_of_a_two_part_question_is_answered(services):
+    # The novel is in Trotsky's letters; its illustrator in another sentence, which the whole
+    # question's words rank below the novel's other sentences.
+    answer = services.ask("Quel roman d'un jeune communiste allemand Trotsky veut-il faire "
+                          "publier en Amérique, et qui devait l'illustrer ?")
+    assert answer.status == "answered"
+    assert "Weiss" in answer.text and "Rivera" in answer.text
+    assert all(c.verified for c in answer.citations)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.asked import ParsedQuestion, answer_span
+from assistant.answer.asked import ParsedQuestion, answer_span, question_parts
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.extractive import (
     complete,
@@ -277,3 +277,18 @@ def test_answer_span_is_the_asked_date_or_number_verbatim(question, sentence, sp
 def test_a_question_wanting_the_day_needs_a_day(question, sentence, holds):
     from assistant.answer.asked import has_answer_type
     assert has_answer_type(ParsedQuestion.parse(question), sentence) is holds
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Qui était Ejov, et qui avait-il remplacé ?", ["qui etait ejov", "qui avait-il remplace"]),
+    ("Qui était-il et quand est-il mort, d'après le volume ?",
+     ["qui etait-il", "quand est-il mort, d'apres le volume"]),
+    ("What does A say, and in which city did B answer?",
+     ["what does a say", "in which city did b answer"]),
+    ("Who was he? When did he die?", ["who was he", "when did he die"]),
+    # a conjunction between two things asked about is not a second question
+    ("Que dit Trotsky de Staline et de Lénine ?", ["que dit trotsky de staline et de lenine"]),
+    ("Why did Trotsky and Sedova leave?", ["why did trotsky and sedova leave"]),
+])
+def test_a_question_that_asks_several_things_has_parts(question, parts):
+    assert question_parts(question) == parts

@@ -34,6 +34,22 @@ _DATE_SPAN = re.compile(r"\b(?P<day>" + _DAY_OF_MONTH + r"\s+)?(?P<month>"
 _NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
                           + _NUMBER_NAMES + r")(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))",
                           re.IGNORECASE)
+# A question that asks two things ("Qui était-il, et quand est-il mort ?", "What does A say,
+# and how did B answer?"): a part starts after a conjunction that a question word, perhaps
+# after a preposition, or an English auxiliary follows, or after a "?" or ";" (folded text).
+_QUESTION_WORD = (r"(?:qui|que|qu'|quel|quelle|quels|quelles|quand|comment|pourquoi|ou|combien|"
+                  r"lequel|laquelle|lesquels|lesquelles|what|who|whom|whose|which|when|why|how|"
+                  r"where|did|does|do|was|were|is|are|had|has|have)")
+_NEXT_PART = re.compile(
+    r"(?:\s*[,;]\s*|\s+)(?:et|and|puis|then|mais|but)\s+(?=(?:(?:dans|in|a|at|on|de|d'|of|par|"
+    r"by|to|for|pour|sur|from|with|avec|selon)\s*)?" + _QUESTION_WORD + r"\b)"
+    r"|\s*[?;]\s+(?=\S)")
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts, folded, of a question that asks several things (one part: it asks one)."""
+    parts = (part.strip(" ,;?") for part in _NEXT_PART.split(fold(text)))
+    return [part for part in parts if len(part.split()) >= 2]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type
+from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type, question_parts
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import clip, compose
 from assistant.answer.corpus_stats import CorpusStats
@@ -126,6 +126,48 @@ def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[s
     return chosen
 
 
+def rank_sentences(question: ParsedQuestion, candidates: list[Sentence], sources: Sequence[Hit],
+                   stats: CorpusStats | None, language: str, settings: EvidenceSettings) -> None:
+    """Score every candidate for ``question``: hand-set weights, then the learned ranker."""
+    score_features(question, candidates, sources, stats, language, settings)
+    combine(candidates, settings)
+    if settings.model_file is not None:
+        load_model(settings.model_file).rank(candidates, sources, settings.model_weight)
+
+
+def each_part(question: str, turn: str | None, chosen: list[Sentence],
+              candidates: list[Sentence], sources: Sequence[Hit], stats: CorpusStats | None,
+              language: str, max_sentences: int, settings: EvidenceSettings = DEFAULTS
+              ) -> list[Sentence]:
+    """A question asking several things gets, besides its chosen sentences, the best sentence
+    for each part (scored as a follow-up of the whole question: the part says what is asked,
+    the rest where to look) when it scores at least ``complement_floor`` of the best chosen
+    one on the whole question. "What does A say, and what does B report?" then quotes B too,
+    whose words the whole question shares less than A's. A new sentence takes the weakest
+    chosen one's place when the answer is full; the best one stays."""
+    parts = question_parts(turn or question)
+    if len(parts) < 2 or not chosen:
+        return chosen
+    whole = {(c.source, c.start): c for c in candidates}
+    floor = settings.complement_floor * max(c.score for c in chosen)
+    for part in parts:
+        scored = candidates_of(sources, settings.min_words)
+        rank_sentences(ParsedQuestion.parse(question, part), scored, sources, stats, language,
+                       settings)
+        best = max(scored, key=lambda c: c.score)
+        found = whole.get((best.source, best.start))
+        if found is None or found.score < floor or any(
+                (c.source, c.start) == (best.source, best.start) for c in chosen):
+            continue
+        if len(chosen) >= max_sentences:
+            if len(chosen) == 1:
+                continue
+            weakest = min(chosen[1:], key=lambda c: c.score)
+            chosen = [c for c in chosen if c is not weakest]
+        chosen = [*chosen, found]
+    return chosen
+
+
 def _widened(sentence: Sentence, start: int, end: int, sources: Sequence[Hit]) -> Sentence:
     """``sentence`` stretched to ``start``–``end`` of its unit (its score and terms kept)."""
     text = sources[sentence.source].chunk.text
@@ -229,10 +271,7 @@ def answer(
     missing = absent_from_corpus(parsed, stats, language, english=english)
     if missing:  # the whole corpus lacks what is named: no sentence can hold the answer
         return _refusal(candidates, language, 0.0, never_mentioned(missing, language))
-    score_features(parsed, candidates, sources, stats, language, settings)
-    combine(candidates, settings)
-    if settings.model_file is not None:
-        load_model(settings.model_file).rank(candidates, sources, settings.model_weight)
+    rank_sentences(parsed, candidates, sources, stats, language, settings)
     rerank_dense(parsed, candidates, embedder, query_vector, settings.dense_rerank,
                  settings.dense, SENTENCE_VECTORS)
     best = max(candidates, key=lambda c: c.score)
@@ -247,6 +286,9 @@ def answer(
     if settings.complement_gain < 1:
         weights = term_weights(parsed, stats, language, settings)
         chosen = complete(chosen, candidates, weights, max_sentences, settings)
+    if settings.answer_parts:
+        chosen = each_part(question, turn, chosen, candidates, sources, stats, language,
+                           max_sentences, settings)
     best_sentence = max(chosen, key=lambda c: c.score)  # before its neighbours join it
     chosen = with_antecedent(chosen, candidates, sources)
     chosen = with_sequel(chosen, candidates, sources, settings)
