@@ -17,6 +17,7 @@ from dataclasses import replace
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import citations, condense, extractive, generate, previous
+from assistant.answer.asked import question_parts
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.language import detect_language, is_latin
 from assistant.answer.phrases import (
@@ -130,6 +131,11 @@ def retrieve_step(state: ChainState, settings: Settings, retriever) -> ChainStat
     if described:
         notices += (described[0].upper() + described[1:],)
     read = sources_read(hits, sources, settings.answer)
+    if settings.answer.part_search:
+        read = with_part_sources(read, question_parts(state.question),
+                                 lambda part: retriever.search(
+                                     part, k=settings.answer.part_search, mode=state.search_mode,
+                                     filters=state.filters, prior=prior))
     return replace(state, hits=hits[:retrieved], sources=read, notices=notices)
 
 
@@ -141,6 +147,25 @@ def sources_read(hits: Sequence[Hit], n: int, options: AnswerSettings) -> tuple[
     and leave none for the note or the other document that a comparison needs."""
     pool = hits[: max(n, options.source_pool)]
     return tuple(at_most_per_document(pool, lambda hit: hit.chunk.doc_id, options.per_document, n))
+
+
+def with_part_sources(read: tuple[Hit, ...], parts: Sequence[str],
+                      search: Callable[[str], Sequence[Hit]]) -> tuple[Hit, ...]:
+    """The sources read, with the best unit of each part's own search that they lack in
+    place of the last ones (the best source always stays). A question asking several things
+    ("What does A say, and what does B report?") is worded mostly about its first part: the
+    whole question's search finds A's letter, B's words only in a search of their own."""
+    if len(parts) < 2 or not read:
+        return read
+    have = {hit.chunk.id for hit in read}
+    extra: list[Hit] = []
+    for part in parts:
+        new = next((hit for hit in search(part) if hit.chunk.id not in have), None)
+        if new is not None:
+            extra.append(new)
+            have.add(new.chunk.id)
+    kept = read[: max(1, len(read) - len(extra))]
+    return (*kept, *extra[: len(read) - len(kept)])
 
 
 def answer_step(state: ChainState, settings: Settings, llm, stats: CorpusStats | None,

@@ -296,3 +296,33 @@ def test_the_answerer_reads_at_most_per_document_units_of_one_document(docs, per
     options = Settings().answer.model_copy(update={"per_document": per_document,
                                                    "source_pool": 8})
     assert [h.rank for h in chain.sources_read(hits, 5, options)] == read
+
+
+def _hits(*numbers: int) -> tuple:
+    from assistant.types import Hit
+
+    return tuple(Hit(chunk=unit(n, ARCHIVES), score=1.0, rank=i)
+                 for i, n in enumerate(numbers, start=1))
+
+
+def test_each_part_of_a_question_brings_its_own_best_new_source():
+    searched: list[str] = []
+
+    def search(part):
+        searched.append(part)
+        return {"what does a say": _hits(1, 2), "what does b report": _hits(1, 7, 8)}[part]
+
+    read = _hits(1, 2, 3, 4)
+    sources = chain.with_part_sources(read, ["what does a say", "what does b report"], search)
+    # the first part's hits are all read already; the second's first new one, 7, takes the
+    # last source's place
+    assert [h.chunk.id for h in sources] == [h.chunk.id for h in _hits(1, 2, 3, 7)]
+    assert searched == ["what does a say", "what does b report"]
+    # a question that asks one thing is not searched again
+    assert chain.with_part_sources(read, ["what does a say"], search) == read
+    assert len(searched) == 2
+
+
+def test_the_best_source_always_stays():
+    sources = chain.with_part_sources(_hits(1), ["a b", "c d"], lambda part: _hits(5, 6))
+    assert [h.chunk.id for h in sources] == [h.chunk.id for h in _hits(1)]

@@ -222,3 +222,14 @@ def test_each_part_of_a_two_part_question_is_answered(services):
     assert answer.status == "answered"
     assert "Weiss" in answer.text and "Rivera" in answer.text
     assert all(c.verified for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_a_comparisons_second_part_finds_the_second_document(services):
+    # The whole question's words describe Bukharin's letter; Trotsky's account of the
+    # interrogation (document 004-060) is read because its part is searched on its own.
+    answer = services.ask("Que dit Boukharine, dans son brouillon de lettre à Staline, de ses "
+                          "rapports avec Mratchkovski, et que rapporte Trotsky sur la manière "
+                          "dont Mratchkovsky fut interrogé avant son procès ?")
+    assert {"001-001", "004-060"} <= {c.doc_id for c in answer.citations}
+    assert "quatre-vingt-dix heures" in answer.text
