@@ -253,8 +253,8 @@ class EvidenceSettings(BaseModel):
         0.3, ge=0, le=1, description="Such a sentence, or a part's best one, must score at least "
         "this share of the best one.")
     answer_parts: bool = Field(
-        True, description="A question that asks several things ('Qui était-il, et quand est-il "
-        "mort ?', 'What does A say, and what does B report?') also quotes the best sentence for "
+        True, description="A question that asks several things ('Qui était-il, et où vivait-il "
+        "?', 'What does A say, and what does B report?') also quotes the best sentence for "
         "each part, scored as a follow-up of the whole. Development answers 0.658 -> 0.665, "
         "multi-document 0.345 -> 0.382, strict citation precision 0.490 -> 0.488.")
     @field_validator("model_file", mode="before")

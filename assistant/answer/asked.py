@@ -34,7 +34,7 @@ _DATE_SPAN = re.compile(r"\b(?P<day>" + _DAY_OF_MONTH + r"\s+)?(?P<month>"
 _NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?:[.,]\d+)?|"
                           + _NUMBER_NAMES + r")(?:\s+(?:de\s+|d')?(?P<counted>[a-zàâçéèêëîïôûù]{3,}))",
                           re.IGNORECASE)
-# A question that asks two things ("Qui était-il, et quand est-il mort ?", "What does A say,
+# A question that asks two things ("Qui était-il, et où vivait-il ?", "What does A say,
 # and how did B answer?"): a part starts after a conjunction that a question word, perhaps
 # after a preposition, or an English auxiliary follows, or after a "?" or ";" (folded text).
 _QUESTION_WORD = (r"(?:qui|que|qu'|quel|quelle|quels|quelles|quand|comment|pourquoi|ou|combien|"

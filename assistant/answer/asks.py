@@ -15,7 +15,7 @@ attribute check moved one unanswerable gate question from "answered" to "uncerta
 (wrongly_answered 0.6 -> 0.5, answer accuracy unchanged) and stays.
 
 The whole corpus, not the sources read, decides "not in the corpus" (``absent_from_corpus``): a
-person whose first name the corpus knows and whose surname it never uses ("Albert Einstein"),
+person whose first name the corpus knows and whose surname it never uses ("Pablo Neruda"),
 and a month it never names ("en septembre 1938", for letters of January–March 1938).
 
 English questions are judged through the words a French text shares with them (cognates such
@@ -120,9 +120,9 @@ def absent_from_corpus(question: ParsedQuestion, stats: CorpusStats | None, lang
                        *, english: Lexicon | None = None) -> list[str]:
     """What the question names that the corpus never mentions, as the question writes it:
     the full name of a "First-name Surname" whose first names the corpus uses and whose
-    surname it does not ("Albert Einstein", "André Breton"), a name of two words or more none
-    of which the corpus uses and none an English word (``english``, the English-French
-    lexicon: "US House" is English, "Arthur Koestler" a name), and a month of a year named in
+    surname it does not ("Pablo Neruda"), a name of two words or more none of which the
+    corpus uses and none an English word (``english``, the English-French lexicon: "White
+    House" is English, "Salvador Dali" a name), and a month of a year named in
     no text and dating no document ("septembre 1938"). A single unknown word is not judged: it
     may be an English word or another spelling ("French", "Kronstadt" for Cronstadt)."""
     if stats is None or not stats.names:
