@@ -12,6 +12,7 @@ naming what the whole corpus never mentions gets ``not_in_corpus``. Source text 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type, question_parts
 from assistant.answer.asks import absent_from_corpus, contradictions
@@ -148,16 +149,13 @@ def each_part(question: str, turn: str | None, chosen: list[Sentence],
     parts = question_parts(turn or question)
     if len(parts) < 2 or not chosen:
         return chosen
-    whole = {(c.source, c.start): c for c in candidates}
     floor = settings.complement_floor * max(c.score for c in chosen)
     for part in parts:
-        scored = candidates_of(sources, settings.min_words)
+        scored = [replace(c) for c in candidates]  # rescored for the part; the originals kept
         rank_sentences(ParsedQuestion.parse(question, part), scored, sources, stats, language,
                        settings)
-        best = max(scored, key=lambda c: c.score)
-        found = whole.get((best.source, best.start))
-        if found is None or found.score < floor or any(
-                (c.source, c.start) == (best.source, best.start) for c in chosen):
+        found = candidates[max(range(len(scored)), key=lambda i: scored[i].score)]
+        if found.score < floor or any(c is found for c in chosen):
             continue
         if len(chosen) >= max_sentences:
             if len(chosen) == 1:
