@@ -226,6 +226,10 @@ class EvidenceSettings(BaseModel):
         "lines right of 8 above 0.25; the 2 below it were wrong).")
     sequel_chars: int = Field(300, ge=0, description="The best sentence is quoted with the next "
                               "one of its unit when both fit in this many characters (0: never).")
+    sequel_each: bool = Field(True, description="Every quoted sentence, not only the best, "
+                              "continues with the next one of its unit (``sequel_chars``).")
+    uncertain_context: bool = Field(True, description="An 'uncertain' answer's sentences get "
+                                    "their antecedent and sequel as an answer's do.")
     duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
                                      "two sentences say the same thing (one is dropped).")
     missing_answer_type: float = Field(0.25, ge=0, le=1, description="Evidence kept when a "

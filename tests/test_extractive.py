@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from assistant.answer.citations import check_quote, is_refusal
-from assistant.answer.compose import clip, framing
+from assistant.answer.compose import MAX_QUOTE_CHARS, clip, compose, framing
 from assistant.answer.language import detect_language
 from assistant.answer.phrases import UNCERTAIN
 from assistant.answer.render import to_text
-from assistant.types import Answer, Chunk, Citation
+from assistant.types import Answer, Chunk, Citation, Hit
 
 TROTSKY = "004_7eda2118eecd96f1.txt"
 
@@ -95,6 +97,14 @@ def test_rendering_a_real_answer(services):
 
 # --- Pure parts -----------------------------------------------------------------------------
 
+@dataclass
+class _Quoted:
+    source: int
+    start: int
+    end: int
+    score: float
+
+
 def _chunk(**update) -> Chunk:
     base = dict(id="004-002:t1", doc_id="004-002", file=TROTSKY, type="text", text="x",
                 header="", embed_text="x", line_start=784, line_end=800, title="[LA VENTE DES "
@@ -159,6 +169,19 @@ def test_long_quotations_keep_the_clauses_the_question_asks_for(focus, starts, h
     # Every piece between ellipses is verbatim source text: the quotation verifies.
     assert all(piece.strip() in MUSTE for piece in clipped.split("…") if piece.strip())
     assert check_quote(clipped, MUSTE).verified
+
+
+def test_a_merged_quotation_keeps_the_room_of_each_of_its_sentences():
+    """Two quoted sentences that meet (a sentence's sequel reaching the next one quoted) become
+    one quotation, which is not cut shorter than the two would be apart."""
+    first = "Trotsky écrit longuement sur les archives, " * 8 + "et il conclut."
+    second = "La vente se fit pour une somme précise, " * 8 + "soit 500 dollars."
+    text = f"{first} {second}"
+    chunk = _chunk(text=text, type="text")
+    spans = [_Quoted(0, 0, len(first), 1.0), _Quoted(0, len(first) + 1, len(text), 0.5)]
+    assert len(first) < MAX_QUOTE_CHARS < len(text)
+    _, quotes = compose(spans, [Hit(chunk=chunk, score=1.0, rank=1)], "fr")
+    assert quotes == (" ".join(text.split()),)
 
 
 @pytest.mark.parametrize(

@@ -202,6 +202,17 @@ def test_the_best_sentence_is_quoted_with_the_next_one_when_both_fit(texts, limi
     assert sources[0].chunk.text[result.start:result.end] == quoted
 
 
+@pytest.mark.parametrize(("each", "second"), [(True, WEATHER + " " + DATED), (False, WEATHER)])
+def test_every_quoted_sentence_gets_its_sequel_unless_only_the_best_should(each, second):
+    sources = [hit(" ".join((SALE, MUSEUM, WEATHER, DATED)))]
+    candidates = candidates_of(sources)
+    sale, _, weather, _ = candidates
+    sale.score, weather.score = 1.0, 0.5
+    settings = EvidenceSettings(sequel_chars=300, sequel_each=each)
+    result = with_sequel([sale, weather], candidates, sources, settings)
+    assert [r.text for r in result] == [SALE + " " + MUSEUM, second]
+
+
 @pytest.mark.parametrize(("wanted", "inside", "around", "weights", "expected"), [
     ((), set(), set(), None, 0.0),
     (("a", "b"), {"a", "b"}, set(), None, 1.0),

@@ -132,19 +132,23 @@ def compose(chosen: Sequence[Span], sources: Sequence[Hit], language: str,
         members = _merge_adjacent(sorted(members, key=lambda c: c.start), chunk.text)
         intro = framing(chunk, language, same_document=chunk.doc_id in seen_documents)
         seen_documents.add(chunk.doc_id)
-        texts = [clip(text, focus=focus) for text in members]
+        texts = [clip(text, limit, focus=focus) for text, limit in members]
         quoted += texts
         quotes = " … ".join(f"{quoted_title(text, language)} [{source + 1}]" for text in texts)
         paragraphs.append(f"{intro} {quotes}")
     return "\n\n".join(paragraphs), tuple(quoted)
 
 
-def _merge_adjacent(members: list[Span], text: str) -> list[str]:
-    """Consecutive sentences become one quotation (the exact source text between them)."""
+def _merge_adjacent(members: list[Span], text: str) -> list[tuple[str, int]]:
+    """Consecutive sentences become one quotation (the exact source text between them), with
+    room for each: a merged quotation is never cut shorter than its sentences would be alone
+    (a sentence's sequel that reaches the next quoted sentence must not cost that one its
+    answer)."""
     spans: list[list[int]] = []
     for c in members:
         if spans and c.start - spans[-1][1] <= 2:
             spans[-1][1] = max(spans[-1][1], c.end)
+            spans[-1][2] += min(c.end - c.start, MAX_QUOTE_CHARS)
         else:
-            spans.append([c.start, c.end])
-    return [" ".join(text[a:b].split()) for a, b in spans]
+            spans.append([c.start, c.end, MAX_QUOTE_CHARS])
+    return [(" ".join(text[a:b].split()), limit) for a, b, limit in spans]

@@ -195,20 +195,26 @@ def with_antecedent(chosen: list[Sentence], candidates: list[Sentence], sources:
 
 def with_sequel(chosen: list[Sentence], candidates: list[Sentence], sources: Sequence[Hit],
                 settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
-    """The best sentence continues with the next one of its unit when both fit in one quote
-    (``sequel_chars``): the sentence that meets the question's words often leads to the one
-    that answers it ("Il m'a répondu que…")."""
+    """Each quoted sentence (only the best without ``sequel_each``) continues with the next one
+    of its unit when both fit in one quote (``sequel_chars``): the sentence that meets the
+    question's words often leads to the one that answers it ("Il m'a répondu que…", "Comme
+    paiement, il propose…"). Measured on the development questions, the sequel of every
+    quoted sentence raised answers 0.663 -> 0.687, with the merged quotation's room
+    (compose) 0.718."""
     if not chosen or settings.sequel_chars <= 0:
         return chosen
-    first = max(chosen, key=lambda c: c.score)
-    spans = sorted((c.start, c.end) for c in candidates if c.source == first.source)
-    following = next(((a, b) for a, b in spans if a >= first.end and a - first.end <= 2), None)
-    if following is None or following[1] - first.start > settings.sequel_chars:
-        return chosen
-    if any(c.source == first.source and c.start <= following[0] < c.end for c in chosen):
-        return chosen
-    longer = _widened(first, first.start, following[1], sources)
-    return [longer if c is first else c for c in chosen]
+    firsts = chosen if settings.sequel_each else [max(chosen, key=lambda c: c.score)]
+    for first in firsts:
+        spans = sorted((c.start, c.end) for c in candidates if c.source == first.source)
+        following = next(((a, b) for a, b in spans if a >= first.end and a - first.end <= 2),
+                         None)
+        if following is None or following[1] - first.start > settings.sequel_chars:
+            continue
+        if any(c.source == first.source and c.start <= following[0] < c.end for c in chosen):
+            continue
+        longer = _widened(first, first.start, following[1], sources)
+        chosen = [longer if c is first else c for c in chosen]
+    return chosen
 
 
 def never_mentioned(missing: Sequence[str], language: str) -> str:
@@ -240,6 +246,9 @@ def _uncertain(candidates: list[Sentence], sources: Sequence[Hit], language: str
     for c in sorted(candidates, key=lambda c: -c.score):
         best.setdefault(c.source, c)
     chosen = list(best.values())[: settings.uncertain_sources]
+    if settings.uncertain_context:
+        chosen = with_sequel(with_antecedent(chosen, candidates, sources), candidates, sources,
+                             settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
     return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain", evidence=evidence,
                  quotes=quotes)
