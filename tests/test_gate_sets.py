@@ -31,18 +31,21 @@ pytestmark = pytest.mark.slow
 # things answered and searched part by part; models retrained with q371-q410): the same,
 # except not-in-corpus recall 0.30 (h041-h080), 0.33 (blind), 0.23 (blind2), blind2 answers
 # 0.543, strict citations 0.426 (blind) and 0.386 (blind2); floors raised to match.
+# Re-measured 4 Dec, later (every quoted sentence with its sequel, merged quotations keep each
+# sentence's room): answers 0.767 (h041-h080), 0.667 (blind), 0.629 (blind2), the rest the
+# same; answer floors raised to match.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
-                  ("answer_accuracy", 0.65, "min"), ("footnote_accuracy", 0.85, "min"),
+                  ("answer_accuracy", 0.71, "min"), ("footnote_accuracy", 0.85, "min"),
                   ("citation_precision_strict", 0.46, "min"), ("wrongly_refused", 0.03, "max"),
                   ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.2, "min")],
     "blind": [("hit@1", 0.58, "min"), ("hit@5", 0.89, "min"), ("mrr", 0.70, "min"),
-              ("answer_accuracy", 0.58, "min"), ("footnote_accuracy", 0.80, "min"),
+              ("answer_accuracy", 0.61, "min"), ("footnote_accuracy", 0.80, "min"),
               ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max"),
               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.25, "min")],
     "blind2": [("hit@1", 0.43, "min"), ("hit@5", 0.83, "min"), ("mrr", 0.60, "min"),
-               ("answer_accuracy", 0.49, "min"), ("footnote_accuracy", 0.63, "min"),
+               ("answer_accuracy", 0.58, "min"), ("footnote_accuracy", 0.63, "min"),
                ("citation_precision_strict", 0.33, "min"), ("wrongly_refused", 0.03, "max"),
                ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.15, "min")],
 }

@@ -16,7 +16,7 @@ attribute check moved one unanswerable gate question from "answered" to "uncerta
 
 The whole corpus, not the sources read, decides "not in the corpus" (``absent_from_corpus``): a
 person whose first name the corpus knows and whose surname it never uses ("Pablo Neruda"),
-and a month it never names ("en septembre 1938", for letters of January–March 1938).
+and a month it never names ("en juillet 1939", for letters of January–March 1938).
 
 English questions are judged through the words a French text shares with them (cognates such
 as "verdict"); an English word the corpus never uses is not judged.
@@ -123,8 +123,8 @@ def absent_from_corpus(question: ParsedQuestion, stats: CorpusStats | None, lang
     surname it does not ("Pablo Neruda"), a name of two words or more none of which the
     corpus uses and none an English word (``english``, the English-French lexicon: "White
     House" is English, "Salvador Dali" a name), and a month of a year named in
-    no text and dating no document ("septembre 1938"). A single unknown word is not judged: it
-    may be an English word or another spelling ("French", "Kronstadt" for Cronstadt)."""
+    no text and dating no document ("juillet 1939"). A single unknown word is not judged: it
+    may be an English word or another spelling ("French", "Zinovyev" for Zinoviev)."""
     if stats is None or not stats.names:
         return []
     missing = []

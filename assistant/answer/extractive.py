@@ -218,7 +218,7 @@ def with_sequel(chosen: list[Sentence], candidates: list[Sentence], sources: Seq
 
 
 def never_mentioned(missing: Sequence[str], language: str) -> str:
-    """"Il ne mentionne nulle part « Albert Einstein » ni « septembre 1938 »."""
+    """"Il ne mentionne nulle part « Salvador Dali » ni « juillet 1939 »."""
     if language == "en":
         what = " or ".join(f"“{item}”" for item in missing)
     else:

@@ -48,8 +48,8 @@ _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NUMBERS) + r"),?\s+(?:of\s+)?(1
 
 
 def month_years(text: str) -> list[str]:
-    """The months of a year that ``text`` names, as ISO 'YYYY-MM' ("le 5 septembre 1938",
-    "in September 1938" → 1938-09)."""
+    """The months of a year that ``text`` names, as ISO 'YYYY-MM' ("le 5 juillet 1939",
+    "in July 1939" → 1939-07)."""
     return list(dict.fromkeys(f"{year}-{MONTH_NUMBERS[month]:02d}"
                               for month, year in _MONTH_YEAR.findall(fold(text))))
 

@@ -43,9 +43,9 @@ def proper_names(text: str) -> list[str]:
 
 def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
     """The proper names of ``text`` as runs of consecutive names, folded (or as written):
-    "What did Trotsky write to Albert Einstein?" → (trotsky,), (albert, einstein). An
-    English possessive or a French elision is not part of the name (Eisenstein's, l'Espagne),
-    and a possessive ends its name ("Trotsky's Kronstadt article": trotsky, then kronstadt)."""
+    "What did Trotsky write to Salvador Dali?" → (trotsky,), (salvador, dali). An
+    English possessive or a French elision is not part of the name (Dali's, l'Espagne),
+    and a possessive ends its name ("Trotsky's Mexico article": trotsky, then mexico)."""
     runs: list[tuple[str, ...]] = []
     for sentence in re.split(r"[.?!;:\n]+", text):
         tokens = re.findall(r"[^\W\d_][\w'’-]*", sentence)
@@ -61,7 +61,7 @@ def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
                 run = []
                 continue
             run.append(key if folded else token)
-            if owner:  # "Trotsky's Kronstadt article": the owner's name ends there
+            if owner:  # "Trotsky's Mexico article": the owner's name ends there
                 runs.append(tuple(run))
                 run = []
         if run:
