@@ -228,8 +228,6 @@ class EvidenceSettings(BaseModel):
                               "one of its unit when both fit in this many characters (0: never).")
     sequel_each: bool = Field(True, description="Every quoted sentence, not only the best, "
                               "continues with the next one of its unit (``sequel_chars``).")
-    uncertain_context: bool = Field(True, description="An 'uncertain' answer's sentences get "
-                                    "their antecedent and sequel as an answer's do.")
     duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
                                      "two sentences say the same thing (one is dropped).")
     missing_answer_type: float = Field(0.25, ge=0, le=1, description="Evidence kept when a "
@@ -271,12 +269,10 @@ class EvidenceSettings(BaseModel):
     uncertain_below: float = Field(
         0.08,
         description="Evidence score (Answer.timings['evidence'], 0-1) under which the answer is "
-        "'uncertain': the closest passages, quoted and cited under a clear label (set on the "
+        "'uncertain': the same quotes under a 'may not answer this exactly' label (set on the "
         "development set's unanswerable questions). 'not_in_corpus' is only said when the "
         "question names what the corpus never mentions.",
     )
-    uncertain_sources: int = Field(
-        2, ge=1, le=6, description="Sources whose best sentence an 'uncertain' answer quotes.")
 
 
 class AnswerSettings(BaseModel):

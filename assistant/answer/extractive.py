@@ -4,9 +4,11 @@ The sentences are scored by ``scoring``; the best 1–``max_sentences`` (no near
 a pronoun-led sentence with its antecedent) are quoted verbatim by ``compose``. The evidence
 score — coverage of the question's words and names by the best sentence, lowered when a
 "when?"/"how many?" finds no date or number, or the question's year appears in no source —
-decides the answer's status: under ``evidence.uncertain_below`` it is ``uncertain`` (the best
-sentence of each of the closest sources, quoted and cited under a clear label); only a question
-naming what the whole corpus never mentions gets ``not_in_corpus``. Source text is only ever quoted: an instruction inside it changes nothing.
+decides the answer's status: under ``evidence.uncertain_below`` it is ``uncertain`` (the same
+quotes, under a clear "may not answer this exactly" label: measured on the development
+questions, the closest sources' best sentence alone held the fact less often, 0.722 against
+0.732); only a question naming what the whole corpus never mentions gets ``not_in_corpus``.
+Source text is only ever quoted: an instruction inside it changes nothing.
 """
 
 from __future__ import annotations
@@ -238,22 +240,6 @@ def _refusal(candidates: list[Sentence], language: str, evidence: float, reason:
                  see_also=tuple(list(closest.items())[:3]))
 
 
-def _uncertain(candidates: list[Sentence], sources: Sequence[Hit], language: str,
-               evidence: float, focus: dict[str, float], settings: EvidenceSettings) -> Draft:
-    """The closest passages — the best sentence of each of the best-scoring sources — quoted
-    and cited under the 'may not answer this exactly' label."""
-    best: dict[int, Sentence] = {}
-    for c in sorted(candidates, key=lambda c: -c.score):
-        best.setdefault(c.source, c)
-    chosen = list(best.values())[: settings.uncertain_sources]
-    if settings.uncertain_context:
-        chosen = with_sequel(with_antecedent(chosen, candidates, sources), candidates, sources,
-                             settings)
-    text, quotes = compose(chosen, sources, language, focus=focus)
-    return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain", evidence=evidence,
-                 quotes=quotes)
-
-
 def answer(
     question: str,
     sources: Sequence[Hit],
@@ -287,8 +273,6 @@ def answer(
     if contradictions(parsed, candidates, sources, stats, language):
         evidence = round(evidence * settings.contradicted, 4)
     focus = {term: stats.idf(term) if stats else 1.0 for term in parsed.terms}
-    if evidence < settings.uncertain_below:
-        return _uncertain(candidates, sources, language, evidence, focus, settings)
     chosen = select(candidates, max_sentences, settings)
     if settings.complement_gain < 1:
         weights = term_weights(parsed, stats, language, settings)
@@ -300,6 +284,9 @@ def answer(
     chosen = with_antecedent(chosen, candidates, sources)
     chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
+    if evidence < settings.uncertain_below:  # the same quotes, under the "may not" label
+        return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain",
+                     evidence=evidence, quotes=quotes)
     if evidence >= settings.in_short_above:
         text, quotes = in_short(parsed, best_sentence, language, text, quotes, focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)
