@@ -22,6 +22,8 @@ from assistant.text import month_years, name_key, name_runs, proper_names
     # English capitalises months and days: they are dates, not names
     ("In Bukharin's January 1937 draft, what did he ask on Monday?", [("bukharin",)]),
     ("Quand Trotsky a-t-il écrit à Cannon ?", [("trotsky",), ("cannon",)]),
+    # a name in single quotes (its closing quote used to be read as an elision: nothing left)
+    ("Who was 'Walcher', and what did 'Dali' paint?", [("walcher",), ("dali",)]),
 ])
 def test_name_runs(text, runs):
     assert name_runs(text) == runs
@@ -58,6 +60,8 @@ def test_name_keys_meet_across_transliterations(a, b):
     ("!'U.R.S.S.", "l'u.r.s.s.", "!'u.r.s.s."),  # OCR repair only in fold
     ("quïl", "qu'il", "quil"),
     ("l’État", "l'etat", "l’etat"),
+    ("Wa/cher", "walcher", "wa/cher"),  # the OCR's slash for an "l" inside a word
+    ("Frankfurt/Main", "frankfurt/main", "frankfurt/main"),  # a real slash, before a capital
 ])
 def test_fold_and_fold_case(text, folded, case_folded):
     from assistant.text import fold, fold_case

@@ -1,7 +1,7 @@
 """Folding and tokens: how every layer makes OCR'd French and a user's question comparable.
 
 ``strip_accents`` is the one place accents are removed; ``fold`` adds case folding and the
-corpus's known OCR misreadings (``!'`` for ``l'``, ``·`` for the apostrophe). ``words`` are
+corpus's known OCR misreadings (``!'`` for ``l'``, ``·`` for the apostrophe, ``/`` for ``l``). ``words`` are
 folded word tokens (acronyms joined: ``l'U.R.S.S.`` → l, urss); ``squeeze`` keeps only
 letters and digits, with their offsets, so two readings of the same words compare equal.
 Everything here is pure.
@@ -18,6 +18,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("quï", "qu'i"), ("Quï", "Qu'i"),
               ("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"))
+# The OCR prints a slash for an "l" inside a word ("Pau/sen", "Soko/nikov", 18 times in the
+# corpus); a slash before a capital is a real one ("Frankfurt/Main").
+_SLASHED_L = re.compile(r"(?<=[^\W\d_])/(?=[a-zà-ÿ])")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ACRONYM = re.compile(r"\b(?:[^\W\d_] ?\.){2,}(?!\w)")
 _ACRONYM_OR_NUMBERING = re.compile(r"\b(?:\w ?\.){2,}(?!\w)")  # also "1.2." (search's)
@@ -40,7 +43,7 @@ def fold(text: str) -> str:
     """Lower-case, accent-free text with the corpus's safe OCR fixes applied."""
     for bad, good in _OCR_FIXES:
         text = text.replace(bad, good)
-    return strip_accents(text).lower()
+    return strip_accents(_SLASHED_L.sub("l", text)).lower()
 
 
 def clean_question(text: str) -> str:
