@@ -18,7 +18,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _OCR_FIXES = (("!'", "l'"), ("·", "'"), ("’", "'"), ("‘", "'"), ("quï", "qu'i"), ("Quï", "Qu'i"),
               ("œ", "oe"), ("Œ", "Oe"), ("æ", "ae"))
-# The OCR prints a slash for an "l" inside a word ("Pau/sen", "Soko/nikov", 18 times in the
+# The OCR prints a slash for an "l" inside a word ("Wa/cher", "Far/ey", 18 times in the
 # corpus); a slash before a capital is a real one ("Frankfurt/Main").
 _SLASHED_L = re.compile(r"(?<=[^\W\d_])/(?=[a-zà-ÿ])")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

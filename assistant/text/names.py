@@ -51,7 +51,7 @@ def name_runs(text: str, *, folded: bool = True) -> list[tuple[str, ...]]:
         tokens = re.findall(r"[^\W\d_][\w'’-]*", sentence)
         run: list[str] = []
         for position, token in enumerate(tokens):
-            token = token.rstrip("'’")  # a closing quote: 'Paulsen' is a name in quotes
+            token = token.rstrip("'’")  # a closing quote: 'Walcher' is a name in quotes
             owner = bool(_POSSESSIVE.search(token))
             token = _POSSESSIVE.sub("", token).split("'")[-1].split("’")[-1]
             key = fold(token)
