@@ -11,6 +11,7 @@ from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.extractive import (
     complete,
     evidence_of,
+    in_short,
     select,
     with_antecedent,
     with_sequel,
@@ -211,6 +212,22 @@ def test_every_quoted_sentence_gets_its_sequel_unless_only_the_best_should(each,
     settings = EvidenceSettings(sequel_chars=300, sequel_each=each)
     result = with_sequel([sale, weather], candidates, sources, settings)
     assert [r.text for r in result] == [SALE + " " + MUSEUM, second]
+
+
+@pytest.mark.parametrize(("second", "opens"), [
+    # another date as precise in the quoted sentences: no short line, the quotations speak
+    ("Une autre version fut signée le 9 janvier 1938 par les mêmes parties.", False),
+    # a less precise one does not compete with the day of a year
+    ("Les parties en avaient parlé dès décembre 1937, semble-t-il.", True),
+])
+def test_the_short_line_needs_one_candidate_date(second, opens):
+    sources = [hit(f"{DATED} {second}")]
+    dated, other = candidates_of(sources)
+    dated.score, other.score = 1.0, 0.5
+    question = ParsedQuestion.parse("Quand le contrat de vente fut-il signé ?")
+    text, quotes = in_short(question, dated, [dated, other], "fr", "…", ("…",), {})
+    assert text.startswith("En bref : « 5 janvier 1938 » [1]") is opens
+    assert len(quotes) == (2 if opens else 1)
 
 
 @pytest.mark.parametrize(("wanted", "inside", "around", "weights", "expected"), [

@@ -103,6 +103,20 @@ def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
     never a year alone), or a number with the word it counts when the question uses that word
     ("Combien de points…" → "sept points"). None otherwise: a wrong short answer would say
     more than the quotations."""
+    found = answer_spans(question, sentence)
+    return max(found, key=lambda f: (f.rank, -f.start)).text if found else None
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    text: str  # verbatim
+    rank: int  # precision: 3 a day of a year, 2 a day, 1 a month of a year (numbers: 1)
+    start: int
+    end: int
+
+
+def answer_spans(question: ParsedQuestion, sentence: str) -> list[AnswerSpan]:
+    """Every date or number of ``sentence`` that could answer ``question`` (see answer_span)."""
     given = fold(question.text)
 
     def new(span: str) -> bool:
@@ -110,16 +124,15 @@ def answer_span(question: ParsedQuestion, sentence: str) -> str | None:
 
     if question.wants == "number":
         asked = set(question.terms)
-        return next((m.group(0).strip() for m in _NUMBER_SPAN.finditer(sentence)
-                     if new(m.group(0).strip()) and set(content_terms(m["counted"])) & asked),
-                    None)
+        return [AnswerSpan(m.group(0).strip(), 1, m.start(), m.end())
+                for m in _NUMBER_SPAN.finditer(sentence)
+                if new(m.group(0).strip()) and set(content_terms(m["counted"])) & asked]
     if question.wants not in ("date", "day"):
-        return None
+        return []
     lowest = 2 if question.wants == "day" else 1  # a day, or at least a month of a year
-    best, best_rank = None, 0
+    found = []
     for m in _DATE_SPAN.finditer(sentence):
         rank = 3 if m["day"] and m["year"] else 2 if m["day"] else 1 if m["year"] else 0
-        span = m.group(0).strip()
-        if rank >= lowest and rank > best_rank and new(span):
-            best, best_rank = span, rank
-    return best
+        if rank >= lowest and new(m.group(0).strip()):
+            found.append(AnswerSpan(m.group(0).strip(), rank, m.start(), m.end()))
+    return found

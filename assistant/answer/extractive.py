@@ -16,7 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer.asked import ParsedQuestion, answer_span, has_answer_type, question_parts
+from assistant.answer.asked import (
+    ParsedQuestion,
+    answer_span,
+    answer_spans,
+    has_answer_type,
+    question_parts,
+)
 from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import clip, compose
 from assistant.answer.corpus_stats import CorpusStats
@@ -281,6 +287,7 @@ def answer(
         chosen = each_part(question, turn, chosen, candidates, sources, stats, language,
                            max_sentences, settings)
     best_sentence = max(chosen, key=lambda c: c.score)  # before its neighbours join it
+    own_sentences = chosen
     chosen = with_antecedent(chosen, candidates, sources)
     chosen = with_sequel(chosen, candidates, sources, settings)
     text, quotes = compose(chosen, sources, language, focus=focus)
@@ -288,16 +295,24 @@ def answer(
         return Draft(text=f"{UNCERTAIN[language]}\n\n{text}", status="uncertain",
                      evidence=evidence, quotes=quotes)
     if evidence >= settings.in_short_above:
-        text, quotes = in_short(parsed, best_sentence, language, text, quotes, focus)
+        text, quotes = in_short(parsed, best_sentence, own_sentences, language, text, quotes, focus)
     return Draft(text=text, evidence=evidence, quotes=quotes)
 
 
-def in_short(question: ParsedQuestion, best: Sentence, language: str, text: str,
-             quotes: tuple[str, ...], focus: dict[str, float]) -> tuple[str, tuple[str, ...]]:
+def in_short(question: ParsedQuestion, best: Sentence, quoted: Sequence[Sentence], language: str,
+             text: str, quotes: tuple[str, ...], focus: dict[str, float]
+             ) -> tuple[str, tuple[str, ...]]:
     """Open the answer to a "when?"/"how many?" question on the date or number itself, quoted
     verbatim from the best sentence and cited to it ("En bref : « 10 mai 1934 » [1]"). The
     marker's quotation, which its citation keeps and verifies, is the whole sentence: a bare
-    date would prove nothing and hide the passage."""
+    date would prove nothing and hide the passage. Only when the ``quoted`` sentences hold no
+    other date (or number) as precise that could answer: on the development questions the
+    line held the expected date or number in 20 of the 35 that could be judged, in 17 of 25
+    with this rule (8 wrong, not 15); with no other candidate at all, in 11 of 15 (too rare)."""
+    found = [f for c in quoted for f in answer_spans(question, " ".join(c.text.split()))]
+    precise = max((f.rank for f in found), default=0)
+    if len({fold(f.text) for f in found if f.rank == precise}) > 1:
+        return text, quotes  # the quotations hold several such dates or numbers: let them speak
     sentence = " ".join(best.text.split())
     span = answer_span(question, sentence)
     if span is None:
