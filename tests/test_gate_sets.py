@@ -34,7 +34,10 @@ pytestmark = pytest.mark.slow
 # Re-measured 4 Dec, later (every quoted sentence with its sequel, merged quotations keep each
 # sentence's room): answers 0.767 (h041-h080), 0.667 (blind), 0.629 (blind2), the rest the
 # same; answer floors raised to match. Then with "uncertain" answers quoting what an answer
-# would: strict citations 0.433 (blind) and 0.403 (blind2), the rest the same.
+# would: strict citations 0.433 (blind) and 0.403 (blind2), the rest the same. Then with
+# single-quoted names and the OCR's slash for "l" read (models retrained with q411-q450):
+# blind2 answers 0.657, footnotes 0.750, strict citations 0.418; blind strict citations
+# 0.426; floors raised to match.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -46,8 +49,8 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
               ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max"),
               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.25, "min")],
     "blind2": [("hit@1", 0.43, "min"), ("hit@5", 0.83, "min"), ("mrr", 0.60, "min"),
-               ("answer_accuracy", 0.58, "min"), ("footnote_accuracy", 0.63, "min"),
-               ("citation_precision_strict", 0.33, "min"), ("wrongly_refused", 0.03, "max"),
+               ("answer_accuracy", 0.60, "min"), ("footnote_accuracy", 0.70, "min"),
+               ("citation_precision_strict", 0.36, "min"), ("wrongly_refused", 0.03, "max"),
                ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.15, "min")],
 }
 
