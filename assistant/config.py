@@ -228,8 +228,9 @@ class EvidenceSettings(BaseModel):
                               "one of its unit when both fit in this many characters (0: never).")
     sequel_each: bool = Field(True, description="Every quoted sentence, not only the best, "
                               "continues with the next one of its unit (``sequel_chars``).")
-    duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Word-set overlap above which "
-                                     "two sentences say the same thing (one is dropped).")
+    duplicate_overlap: float = Field(0.6, ge=0, le=1, description="Overlap of their content "
+                                     "words (stems) above which two sentences say the same "
+                                     "thing (the weaker is dropped).")
     missing_answer_type: float = Field(0.25, ge=0, le=1, description="Evidence kept when a "
                                        "'when?'/'on what day?'/'how many?' question's best "
                                        "sentence has no date, day or number (development set: "

@@ -112,6 +112,10 @@ def test_footnote_gold_cited_as_body_does_not_count():
         ("Le  Gépéou\nà Paris", ["guépéou"], False),
         ("Le  Guépéou\nà Paris", ["GUEPEOU A PARIS"], True),
         ("Œuvres", ["oeuvres"], True),
+        ("il donna 5000 roubles", ["5 000 roubles"], True),  # digit groups as OCR has them
+        ("about 80,000 words", ["80 000"], True),
+        ("le 27.9", ["27.9"], True),
+        ("5 000 roubles", ["50 000"], False),
         ("anything", [], None),
         ("anything", ["  "], None),
     ],

@@ -96,13 +96,15 @@ def select(candidates: list[Sentence], max_sentences: int,
            settings: EvidenceSettings = DEFAULTS) -> list[Sentence]:
     """The best sentences, at most ``max_sentences`` from at most ``quoted_sources`` sources,
     each scoring at least ``keep_ratio`` of the best one and none repeating another
-    (``duplicate_overlap``)."""
+    (``duplicate_overlap`` of their content words: counted on all words, a short sentence
+    shares most of its articles and pronouns with any long one of its letter, and the answer
+    it held was dropped; development answers 0.699 -> 0.709)."""
     ranked = sorted(candidates, key=lambda c: -c.score)
     chosen: list[Sentence] = []
     for c in ranked:
         if len(chosen) >= max_sentences or c.score < settings.keep_ratio * ranked[0].score:
             break
-        if any(_overlap(c.words, other.words) > settings.duplicate_overlap for other in chosen):
+        if any(_overlap(c.terms, other.terms) > settings.duplicate_overlap for other in chosen):
             continue
         quoted = {o.source for o in chosen}
         if c.source not in quoted and len(quoted) >= settings.quoted_sources:

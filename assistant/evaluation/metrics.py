@@ -154,8 +154,17 @@ def answer_correct(text: str, must_contain: Sequence[str]) -> bool | None:
     terms = [t for t in must_contain if t.strip()]
     if not terms:
         return None
-    folded = fold(text)
-    return all(fold(term) in folded for term in terms)
+    folded = _joined_numbers(fold(text))
+    return all(_joined_numbers(fold(term)) in folded for term in terms)
+
+
+# "5 000", "5000", "5.000" and "80,000" are one number: a gold term must not fail on how the
+# OCR or the editor grouped its digits.
+_DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0\u202f.,](?=\d{3}(?!\d))")
+
+
+def _joined_numbers(text: str) -> str:
+    return _DIGIT_GROUP.sub("", text)
 
 
 def strict_citations(citations: Iterable[Any], golds: Sequence[GoldItem]) -> tuple[int, int]:
