@@ -368,6 +368,12 @@ class EvalSettings(BaseModel):
         "(2 Dec 2026; 24 in English, 13 unanswerable, 9 across documents, 12 conversations); "
         "only measured, never tuned on.",
     )
+    blind3: Path = Field(
+        PROJECT_ROOT / "eval" / "blind3.jsonl",
+        description="A fourth gate: 48 more questions written the same way by a third reader "
+        "(4 Dec 2026; 24 in English, 12 unanswerable traps next to a real fact, 10 across "
+        "documents, 10 conversations); only measured, never tuned on.",
+    )
     k: int = Field(
         10, ge=10, le=100,
         description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "

@@ -1,4 +1,4 @@
-"""The gate: questions nobody tuned on, only measured (h041-h080 and the two blind sets).
+"""The gate: questions nobody tuned on, only measured (h041-h080 and the three blind sets).
 
 Each figure is gated at the level measured when the gate was set, minus a noise margin of
 about one and a half questions (0.05 on a share of ~30-36 answerable questions; one question
@@ -38,6 +38,11 @@ pytestmark = pytest.mark.slow
 # single-quoted names and the OCR's slash for "l" read (models retrained with q411-q450):
 # blind2 answers 0.657, footnotes 0.750, strict citations 0.418; blind strict citations
 # 0.426; floors raised to match.
+# blind3 (added 4 Dec, written from the corpus alone by a third reader, measured once on
+# 60534a9): hit@1 0.639, hit@5 0.889, MRR 0.744, answers 0.639, footnotes 0.650, strict
+# citations 0.433, wrongly_refused 0.000, and no question told "not in the corpus" (its 12
+# unanswerable ones are all traps next to a real fact): refusal precision is undefined there
+# and recall 0.00, so only wrongly_refused guards its refusals.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -52,11 +57,14 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
                ("answer_accuracy", 0.60, "min"), ("footnote_accuracy", 0.70, "min"),
                ("citation_precision_strict", 0.36, "min"), ("wrongly_refused", 0.03, "max"),
                ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.15, "min")],
+    "blind3": [("hit@1", 0.59, "min"), ("hit@5", 0.84, "min"), ("mrr", 0.69, "min"),
+               ("answer_accuracy", 0.59, "min"), ("footnote_accuracy", 0.60, "min"),
+               ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max")],
 }
 
 
 def _gate_questions(settings, name: str):
-    if name in ("blind", "blind2"):
+    if name in ("blind", "blind2", "blind3"):
         return load_questions(getattr(settings.eval, name))
     return [q for q in load_questions(settings.eval.heldout) if int(q.id[1:]) > 40]
 
