@@ -205,11 +205,32 @@ def cite_step(state: ChainState, volume_of) -> ChainState:
     answer = Answer(
         question=state.question, standalone_question=state.standalone, language=language,
         text=cited.text, status=draft.status, refused=draft.refused, citations=cited.citations,
-        hits=state.hits, see_also=see_also, mode=state.mode,
+        hits=cited_first(state.hits, sources, cited.citations), see_also=see_also,
+        mode=state.mode,
         sources=sources,
         notices=tuple(dict.fromkeys(state.notices)), timings=dict(state.timings),
     )
     return replace(state, answer=answer)
+
+
+def cited_first(hits: Sequence[Hit], sources: Sequence[Hit], cited: Sequence[Citation]
+                ) -> tuple[Hit, ...]:
+    """The passages shown with the answer: those it quotes first, in the order of their [n]
+    (a cited source that search ranked lower, or found for one part of the question, moves
+    up), then the others in search order; as many as search returned, ranked anew. The
+    answerer's sentence evidence reranks what search found: on the development questions the
+    passage quoted first held the answer more often than the one search ranked first."""
+    by_id = {hit.chunk.id: hit for hit in (*sources, *hits)}
+    first = list({c.unit_id: by_id[c.unit_id] for c in cited if c.unit_id in by_id}.values())
+    moved = {hit.chunk.id for hit in first}
+    rest = []
+    for hit in hits:  # each moved passage leaves its place (once)
+        if hit.chunk.id in moved:
+            moved.discard(hit.chunk.id)
+        else:
+            rest.append(hit)
+    return tuple(hit.model_copy(update={"rank": rank})
+                 for rank, hit in enumerate([*first, *rest][: len(hits)], start=1))
 
 
 def _uncited(n: int, hit: Hit, quote: str, language: str, volume_of) -> Citation:

@@ -326,3 +326,18 @@ def test_each_part_of_a_question_brings_its_own_best_new_source():
 def test_the_best_source_always_stays():
     sources = chain.with_part_sources(_hits(1), ["a b", "c d"], lambda part: _hits(5, 6))
     assert [h.chunk.id for h in sources] == [h.chunk.id for h in _hits(1)]
+
+
+def test_the_passages_shown_open_on_the_ones_the_answer_quotes():
+    """Search ranks an unrelated passage first; the answer quotes the second, which is then
+    shown first, the rest keeping their search order and their number."""
+    retriever = FakeRetriever([unit(3, "Le temps était beau ce jour-là sur la côte mexicaine."),
+                               unit(1, ARCHIVES), unit(4, "Il écrivit le soir même à Frankel.")])
+    answer = chain.ask("Où les archives seraient-elles mieux conservées ?", retriever=retriever,
+                       settings=SETTINGS, k=3)
+    cited = [c.unit_id for c in answer.citations]
+    assert cited and cited[0] == unit(1, ARCHIVES).id
+    shown = [hit.chunk.id for hit in answer.hits]
+    assert shown[0] == cited[0]
+    assert sorted(shown) == sorted(c.id for c in retriever.chunks)
+    assert [hit.rank for hit in answer.hits] == [1, 2, 3]

@@ -43,6 +43,10 @@ pytestmark = pytest.mark.slow
 # citations 0.433, wrongly_refused 0.000, and no question told "not in the corpus" (its 12
 # unanswerable ones are all traps next to a real fact): refusal precision is undefined there
 # and recall 0.00, so only wrongly_refused guards its refusals.
+# Then with the passages shown opening on the ones the answer quotes (cited_first): blind2
+# hit@1 0.686, MRR 0.761 (floors raised), blind3 hit@1 0.583, MRR 0.710 (floors lowered: the
+# answerer's first quotation held the answer less often than search's first there, 2
+# questions; the four gates' mean hit@1 0.631 -> 0.660), the rest the same.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -53,11 +57,11 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
               ("answer_accuracy", 0.61, "min"), ("footnote_accuracy", 0.80, "min"),
               ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max"),
               ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.25, "min")],
-    "blind2": [("hit@1", 0.43, "min"), ("hit@5", 0.83, "min"), ("mrr", 0.60, "min"),
+    "blind2": [("hit@1", 0.63, "min"), ("hit@5", 0.83, "min"), ("mrr", 0.71, "min"),
                ("answer_accuracy", 0.60, "min"), ("footnote_accuracy", 0.70, "min"),
                ("citation_precision_strict", 0.36, "min"), ("wrongly_refused", 0.03, "max"),
                ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.15, "min")],
-    "blind3": [("hit@1", 0.59, "min"), ("hit@5", 0.84, "min"), ("mrr", 0.69, "min"),
+    "blind3": [("hit@1", 0.53, "min"), ("hit@5", 0.84, "min"), ("mrr", 0.66, "min"),
                ("answer_accuracy", 0.59, "min"), ("footnote_accuracy", 0.60, "min"),
                ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max")],
 }
