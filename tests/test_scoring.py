@@ -25,7 +25,6 @@ from assistant.answer.scoring import (
     term_weights,
 )
 from assistant.config import EvidenceSettings
-from assistant.text import content_terms, name_key, words
 from assistant.types import Chunk, Hit
 
 SALE = "Trotsky propose de vendre ses archives à une université américaine pour une somme."
@@ -146,17 +145,14 @@ def _candidate(score: float, words: set[str], source: int = 0) -> Sentence:
     return Sentence(source, 0, 1, "x", set(words), words, score=score)
 
 
-def _scored_sentence(text: str, score: float) -> Sentence:
-    return Sentence(0, 0, len(text), text, set(content_terms(text)),
-                    {name_key(w) for w in words(text)}, score=score)
-
-
 def test_a_short_sentence_is_no_duplicate_of_a_long_one_for_its_little_words():
     """Sentences repeat each other by their content words: a short one shares nearly all its
     articles and pronouns with any long one of the same letter."""
-    long = _scored_sentence("Je lui ai écrit que je ne pouvais pas partir, mais il m'a répondu que la "
-                     "question était réglée et que je devais attendre son retour à Moscou.", 0.9)
-    short = _scored_sentence("Il m'a dit que je ne pouvais parler qu'à Bakou, pas à Moscou.", 0.85)
+    long, short = candidates_of([hit(
+        "Je lui ai écrit que je ne pouvais pas partir, mais il m'a répondu que la question "
+        "était réglée et que je devais attendre son retour à Moscou. Il m'a dit que je ne "
+        "pouvais parler qu'à Bakou, pas à Moscou.")])
+    long.score, short.score = 0.9, 0.85
     assert select([long, short], 4) == [long, short]
 
 
