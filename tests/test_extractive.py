@@ -248,6 +248,19 @@ def test_each_part_of_a_two_part_question_is_answered(services):
 
 
 @pytest.mark.slow
+def test_a_part_without_a_name_is_answered_by_a_sentence_with_its_own_words(services):
+    # "…, et de quoi leur auteur serait-il mort ?" names nobody: scored as a follow-up of the
+    # whole question, the thesis sentence already quoted would win it again. The editor's
+    # note on Kouibytchev holds the part's own words (mort, officielles) and is quoted too.
+    answer = services.ask("À la fin de 1925, Boukharine trouve que les thèses de Kouïbychev "
+                          "« sentent l'appareil ». Quel organisme concernaient-elles, et de quoi "
+                          "leur auteur serait-il mort selon la version officielle rapportée par "
+                          "l'éditeur ?")
+    assert "CCC" in answer.text and "sclérose cardiaque" in answer.text, answer.text[:600]
+    assert {"003-001", "004-062"} <= {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.slow
 def test_a_comparisons_second_part_finds_the_second_document(services):
     # The whole question's words describe Bukharin's letter; Trotsky's account of the
     # interrogation (document 004-060) is read because its part is searched on its own.

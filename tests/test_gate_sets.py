@@ -48,6 +48,10 @@ pytestmark = pytest.mark.slow
 # answerer's first quotation held the answer less often than search's first there, 2
 # questions; the four gates' mean hit@1 0.631 -> 0.660), the rest the same. With the models
 # retrained with q451-q490: the same, except blind3 strict citations 0.426.
+# 4-5 Dec (a part's sentence must hold a fifth of the part's own words, part_coverage; "quoi"
+# and more prepositions start a part): answers 0.667 and multi-document 3 of 10 (blind3),
+# the other answers the same; strict citations 0.475 (h041-h080), 0.429 (blind), 0.424
+# (blind2), 0.413 (blind3); blind3's answer floor raised to match.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -63,7 +67,7 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
                ("citation_precision_strict", 0.36, "min"), ("wrongly_refused", 0.03, "max"),
                ("refusal_precision", 0.9, "min"), ("refusal_recall", 0.15, "min")],
     "blind3": [("hit@1", 0.53, "min"), ("hit@5", 0.84, "min"), ("mrr", 0.66, "min"),
-               ("answer_accuracy", 0.59, "min"), ("footnote_accuracy", 0.60, "min"),
+               ("answer_accuracy", 0.61, "min"), ("footnote_accuracy", 0.60, "min"),
                ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max")],
 }
 

@@ -12,6 +12,7 @@ from assistant.answer.extractive import (
     complete,
     evidence_of,
     in_short,
+    own_share,
     select,
     with_antecedent,
     with_sequel,
@@ -325,9 +326,33 @@ def test_a_question_wanting_the_day_needs_a_day(question, sentence, holds):
     ("What does A say, and in which city did B answer?",
      ["what does a say", "in which city did b answer"]),
     ("Who was he? When did he die?", ["who was he", "when did he die"]),
+    # "quoi" asks too, and a preposition may lead the second question
+    ("Sur quel organisme portaient ces thèses, et de quoi leur auteur est-il mort ?",
+     ["sur quel organisme portaient ces theses", "de quoi leur auteur est-il mort"]),
+    ("Quand est-il parti, et en quelle année est-il revenu ?",
+     ["quand est-il parti", "en quelle annee est-il revenu"]),
+    ("Where was the study announced, and under what title was it to appear?",
+     ["where was the study announced", "under what title was it to appear"]),
     # a conjunction between two things asked about is not a second question
     ("Que dit Trotsky de Staline et de Lénine ?", ["que dit trotsky de staline et de lenine"]),
     ("Why did Trotsky and Sedova leave?", ["why did trotsky and sedova leave"]),
 ])
 def test_a_question_that_asks_several_things_has_parts(question, parts):
     assert question_parts(question) == parts
+
+
+def test_own_share_counts_only_the_words_a_part_does_not_inherit():
+    from assistant.text import content_terms
+
+    whole = "Boukharine critique les thèses de Kouïbychev : de quoi leur auteur est-il mort ?"
+    part = ParsedQuestion.parse(whole, "de quoi leur auteur est-il mort")
+    weights = term_weights(part, None, "fr")
+
+    def sentence(text: str) -> Sentence:
+        return Sentence(0, 0, len(text), text, set(content_terms(text)), set())
+
+    death = sentence("Il était mort d'une sclérose cardiaque, selon les informations officielles.")
+    theses = sentence("Il s'agit des thèses de Kouïbychev que Boukharine critique.")
+    assert own_share(part, death, weights) >= 0.3
+    assert own_share(part, theses, weights) == 0.0
+    assert own_share(ParsedQuestion.parse("de quoi ?"), theses, weights) == 1.0  # no words

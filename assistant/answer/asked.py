@@ -37,12 +37,13 @@ _NUMBER_SPAN = re.compile(r"(?<![\w.])(?:\d{1,3}(?:[ .\u202f\u00a0]\d{3})+|\d+(?
 # A question that asks two things ("Qui était-il, et où vivait-il ?", "What does A say,
 # and how did B answer?"): a part starts after a conjunction that a question word, perhaps
 # after a preposition, or an English auxiliary follows, or after a "?" or ";" (folded text).
-_QUESTION_WORD = (r"(?:qui|que|qu'|quel|quelle|quels|quelles|quand|comment|pourquoi|ou|combien|"
+_QUESTION_WORD = (r"(?:qui|que|qu'|quoi|quel|quelle|quels|quelles|quand|comment|pourquoi|ou|combien|"
                   r"lequel|laquelle|lesquels|lesquelles|what|who|whom|whose|which|when|why|how|"
                   r"where|did|does|do|was|were|is|are|had|has|have)")
 _NEXT_PART = re.compile(
-    r"(?:\s*[,;]\s*|\s+)(?:et|and|puis|then|mais|but)\s+(?=(?:(?:dans|in|a|at|on|de|d'|of|par|"
-    r"by|to|for|pour|sur|from|with|avec|selon)\s*)?" + _QUESTION_WORD + r"\b)"
+    r"(?:\s*[,;]\s*|\s+)(?:et|and|puis|then|mais|but)\s+(?=(?:(?:dans|in|a|at|on|de|d'|of|par|en|"
+    r"contre|sous|chez|depuis|by|to|for|pour|sur|from|with|avec|selon|under|against|about|"
+    r"after|since|into)\s*)?" + _QUESTION_WORD + r"\b)"
     r"|\s*[?;]\s+(?=\S)")
 
 

@@ -155,16 +155,25 @@ def each_part(question: str, turn: str | None, chosen: list[Sentence],
     the rest where to look) when it scores at least ``complement_floor`` of the best chosen
     one on the whole question. "What does A say, and what does B report?" then quotes B too,
     whose words the whole question shares less than A's. A new sentence takes the weakest
-    chosen one's place when the answer is full; the best one stays."""
+    chosen one's place when the answer is full; the best one stays.
+
+    The part's best sentence is the best of those holding ``part_coverage`` of the part's own
+    words (own_share), when any does: scored as a follow-up, a part without a name ("…, et de
+    quoi leur auteur serait-il mort ?") still favours the sentences that meet the rest of the
+    question, often one already chosen for the first part."""
     parts = question_parts(turn or question)
     if len(parts) < 2 or not chosen:
         return chosen
     floor = settings.complement_floor * max(c.score for c in chosen)
     for part in parts:
         scored = [replace(c) for c in candidates]  # rescored for the part; the originals kept
-        rank_sentences(ParsedQuestion.parse(question, part), scored, sources, stats, language,
-                       settings)
-        found = candidates[max(range(len(scored)), key=lambda i: scored[i].score)]
+        parsed = ParsedQuestion.parse(question, part)
+        rank_sentences(parsed, scored, sources, stats, language, settings)
+        order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
+        weights = term_weights(parsed, stats, language, settings)
+        answering = [i for i in order
+                     if own_share(parsed, scored[i], weights) >= settings.part_coverage]
+        found = candidates[(answering or order)[0]]
         if found.score < floor or any(c is found for c in chosen):
             continue
         if len(chosen) >= max_sentences:
@@ -174,6 +183,16 @@ def each_part(question: str, turn: str | None, chosen: list[Sentence],
             chosen = [c for c in chosen if c is not weakest]
         chosen = [*chosen, found]
     return chosen
+
+
+def own_share(question: ParsedQuestion, sentence: Sentence, weights: dict[str, float]) -> float:
+    """Share of the idf weight of the question's own words (for a part: not those it inherits
+    from the rest of the question) that the sentence holds; 1.0 when it has none of its own."""
+    own = [t for t in question.terms if t not in question.inherited]
+    total = sum(weights.get(t, 0.0) for t in own)
+    if not total:
+        return 1.0
+    return sum(weights.get(t, 0.0) for t in covered(own, sentence.terms)) / total
 
 
 def _widened(sentence: Sentence, start: int, end: int, sources: Sequence[Hit]) -> Sentence:
