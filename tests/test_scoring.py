@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from assistant.answer.asked import ParsedQuestion, answer_span, question_parts
@@ -356,3 +358,15 @@ def test_own_share_counts_only_the_words_a_part_does_not_inherit():
     assert own_share(part, death, weights) >= 0.3
     assert own_share(part, theses, weights) == 0.0
     assert own_share(ParsedQuestion.parse("de quoi ?"), theses, weights) == 1.0  # no words
+
+
+def test_coverage_weights_add_up_exactly_whatever_the_order_of_the_set():
+    # The stems a sentence covers are a set, whose order follows PYTHONHASHSEED: a plain sum
+    # of their weights could differ in its last bit from one process to another and break a
+    # tie the other way (the same question was once quoted two ways). fsum is exact.
+    from assistant.answer.compose import _weight
+    from assistant.text import content_terms
+
+    text = "Kirov, Zinoviev et Leningrad."
+    for weights in itertools.permutations((0.1, 0.2, 0.3)):
+        assert _weight(dict(zip(content_terms(text), weights, strict=True)), text) == 0.6

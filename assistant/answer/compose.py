@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from math import fsum
 from typing import Protocol
 
 from assistant.answer.matching import covered
@@ -66,7 +67,7 @@ def _covered(focus: Mapping[str, float] | None, text: str) -> set[str]:
 
 
 def _weight(focus: Mapping[str, float] | None, text: str) -> float:
-    return sum(focus[term] for term in _covered(focus, text)) if focus else 0.0
+    return fsum(focus[term] for term in _covered(focus, text)) if focus else 0.0
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -86,7 +87,7 @@ def _focused_clauses(text: str, starts: list[int], ends: list[int], limit: int,
             if ends[j] - starts[i] > limit:
                 break
             found |= coverage[j]
-            key = (sum(focus[term] for term in found), -(ends[j] - starts[i]))
+            key = (fsum(focus[term] for term in found), -(ends[j] - starts[i]))
             if key > best_key:
                 best, best_key = (i, j), key
     return best

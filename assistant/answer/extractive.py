@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from math import fsum
 
 from assistant.answer.asked import (
     ParsedQuestion,
@@ -131,7 +132,7 @@ def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[s
     for c in sorted(candidates, key=lambda c: -c.score):
         if c in chosen or c.score < settings.complement_floor * best_score:
             continue
-        gain = sum(weights[t] for t in covered(missing, c.terms)) / total
+        gain = fsum(weights[t] for t in covered(missing, c.terms)) / total
         if gain >= settings.complement_gain:
             return chosen[: max(1, max_sentences - 1)] + [c]
     return chosen
@@ -192,7 +193,7 @@ def own_share(question: ParsedQuestion, sentence: Sentence, weights: dict[str, f
     total = sum(weights.get(t, 0.0) for t in own)
     if not total:
         return 1.0
-    return sum(weights.get(t, 0.0) for t in covered(own, sentence.terms)) / total
+    return fsum(weights.get(t, 0.0) for t in covered(own, sentence.terms)) / total
 
 
 def _widened(sentence: Sentence, start: int, end: int, sources: Sequence[Hit]) -> Sentence:

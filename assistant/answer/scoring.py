@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import fsum
 
 from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.corpus_stats import CorpusStats
@@ -110,7 +111,7 @@ def score_features(question: ParsedQuestion, candidates: list[Sentence], sources
         context = around[c.source]
         inside = covered(question.terms, c.terms)
         outside = covered([t for t in question.terms if t not in inside], context.terms)
-        found = sum(weights[t] for t in inside) + credit * sum(weights[t] for t in outside)
+        found = fsum(weights[t] for t in inside) + credit * fsum(weights[t] for t in outside)
         c.lexical = found / total if total else 0.0
         # In a letter's text the author and the addressee are who "I" and "you" are; an
         # editor's note is about someone else.
