@@ -48,7 +48,7 @@ pytestmark = pytest.mark.slow
 # answerer's first quotation held the answer less often than search's first there, 2
 # questions; the four gates' mean hit@1 0.631 -> 0.660), the rest the same. With the models
 # retrained with q451-q490: the same, except blind3 strict citations 0.426.
-# 4-5 Dec (a part's sentence must hold a fifth of the part's own words, part_coverage; "quoi"
+# 4 Dec, later (a part's sentence must hold a fifth of the part's own words, part_coverage; "quoi"
 # and more prepositions start a part): answers 0.667 and multi-document 3 of 10 (blind3),
 # the other answers the same; strict citations 0.475 (h041-h080), 0.429 (blind), 0.424
 # (blind2), 0.413 (blind3); blind3's answer floor raised to match.
