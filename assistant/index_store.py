@@ -34,7 +34,7 @@ from assistant.lexical import LexicalIndex
 from assistant.types import Chunk, Corpus
 from assistant.unit_vectors import EmbeddingCache, embedded_text, unit_vectors
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: an unnumbered note is numbered as its body marker (000: note 2)
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 VECTORS = "vectors.faiss"

@@ -193,8 +193,10 @@ def test_boukharine_letter_with_an_unnumbered_note() -> None:
     assert "Vorochilov envoya" not in body
     assert not body.rstrip().endswith("Boukharine")  # no signature
     (note,) = letter.footnotes
-    assert (note.n, note.line_start, note.line_end) == (1, 40, 60)
-    assert note.marker.line == 10  # "salaud" / "2": the letter's only call
+    # unnumbered, it takes the number of its call, "salaud" / "2" (the letter's only one):
+    # a reader who sees the "2" cites it as note 2
+    assert (note.n, note.line_start, note.line_end) == (2, 40, 60)
+    assert note.marker.line == 10
 
 
 def test_boukharine_letter_with_numbered_notes() -> None:

@@ -70,8 +70,9 @@ def parse_letter(
         line = links.get(n)
         if line is not None and line in heading_lines:
             markers[n] = Marker(paragraph=0, offset=0, line=line + 1)
+    printed = _printed_numbers(footnotes_raw, links, markers_by_value)
     footnotes = [
-        Footnote(n=n, text=_note_text(lines, block, vocab), line_start=block[0] + 1,
+        Footnote(n=printed[n], text=_note_text(lines, block, vocab), line_start=block[0] + 1,
                  line_end=block[-1] + 1, page=None, marker=markers.get(n))
         for n, (_, block) in enumerate(footnotes_raw, start=1)
     ]
@@ -170,6 +171,16 @@ def _link(
     if len(unnumbered) == 1 and len(free) == 1:
         links[unnumbered[0]] = free[0]
     return links
+
+
+def _printed_numbers(notes: list[tuple[int | None, list[int]]], links: dict[int, int],
+                     markers: dict[int, list[int]]) -> dict[int, int]:
+    """Note order number → the number a reader sees: the note's own, or for an unnumbered
+    note the number of the body marker it is linked to (000's one note hangs on a "2" after
+    « salaud »: a reader cites it as note 2), else its place in the letter."""
+    value_at = {line: value for value, lines_ in markers.items() for line in lines_}
+    return {n: number if number is not None else value_at.get(links.get(n, -1), n)
+            for n, (number, _) in enumerate(notes, start=1)}
 
 
 def _breaks(previous: str, following: str, width: int) -> bool:
