@@ -103,6 +103,7 @@ test: setup setup-llm setup-browser
 	$(PY) -m assistant eval validate eval/blind.jsonl
 	$(PY) -m assistant eval validate eval/blind2.jsonl
 	$(PY) -m assistant eval validate eval/blind3.jsonl
+	$(PY) -m assistant eval validate eval/blind4.jsonl
 	$(PY) -m assistant eval validate eval/bilingual.jsonl
 	$(PY) -m pytest
 

@@ -379,6 +379,12 @@ class EvalSettings(BaseModel):
         "(4 Dec 2026; 24 in English, 12 unanswerable traps next to a real fact, 10 across "
         "documents, 10 conversations); only measured, never tuned on.",
     )
+    blind4: Path = Field(
+        PROJECT_ROOT / "eval" / "blind4.jsonl",
+        description="A fifth gate: 48 more questions written the same way by a fourth reader "
+        "(4 Dec 2026; 24 in English, 12 unanswerable, 10 of them traps next to a real fact, 10 "
+        "across documents, 10 conversations); only measured, never tuned on.",
+    )
     k: int = Field(
         10, ge=10, le=100,
         description="Units retrieved per question for the ranking metrics (hit@10 and nDCG@10 "

@@ -32,7 +32,8 @@ def question_sets(settings: Settings) -> dict[str, list]:
     return {"dev": dev + diagnosed, "h001-h040": diagnosed, "h041-h080": gate,
             "blind": load_questions(settings.eval.blind),
             "blind2": load_questions(settings.eval.blind2),
-            "blind3": load_questions(settings.eval.blind3)}
+            "blind3": load_questions(settings.eval.blind3),
+            "blind4": load_questions(settings.eval.blind4)}
 
 
 def table(results: dict[str, dict], slicer: str) -> list[str]:
@@ -54,7 +55,7 @@ def table(results: dict[str, dict], slicer: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--retrievers", default="hybrid,bm25,dense")
-    parser.add_argument("--sets", default="dev,h041-h080,blind,blind2,blind3")
+    parser.add_argument("--sets", default="dev,h041-h080,blind,blind2,blind3,blind4")
     parser.add_argument("--questions", type=Path, help="Score this file alone instead.")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()

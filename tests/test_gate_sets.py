@@ -52,6 +52,14 @@ pytestmark = pytest.mark.slow
 # and more prepositions start a part): answers 0.667 and multi-document 3 of 10 (blind3),
 # the other answers the same; strict citations 0.475 (h041-h080), 0.429 (blind), 0.424
 # (blind2), 0.413 (blind3); blind3's answer floor raised to match.
+# Later on 4 Dec: the unnumbered note of 000 is note 2, as its call reads (blind3's one gold
+# on it says 2): blind3 hit@1 0.611, hit@5 0.917, MRR 0.738, footnotes 0.700, strict 0.429;
+# with the models retrained on q491-q530, the other gates the same. blind4 (added then,
+# written from the corpus alone by a fourth reader, measured once on its joining code):
+# hit@1 0.556, hit@5 0.972, MRR 0.712, answers 0.444, multi-document 1 of 10, footnotes
+# 0.545, strict citations 0.409, wrongly_refused 0.000, and no question told "not in the
+# corpus" (its 12 unanswerable ones all answered or uncertain): only wrongly_refused guards
+# its refusals.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -69,11 +77,14 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
     "blind3": [("hit@1", 0.53, "min"), ("hit@5", 0.84, "min"), ("mrr", 0.66, "min"),
                ("answer_accuracy", 0.61, "min"), ("footnote_accuracy", 0.60, "min"),
                ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max")],
+    "blind4": [("hit@1", 0.50, "min"), ("hit@5", 0.92, "min"), ("mrr", 0.66, "min"),
+               ("answer_accuracy", 0.39, "min"), ("footnote_accuracy", 0.49, "min"),
+               ("citation_precision_strict", 0.35, "min"), ("wrongly_refused", 0.03, "max")],
 }
 
 
 def _gate_questions(settings, name: str):
-    if name in ("blind", "blind2", "blind3"):
+    if name in ("blind", "blind2", "blind3", "blind4"):
         return load_questions(getattr(settings.eval, name))
     return [q for q in load_questions(settings.eval.heldout) if int(q.id[1:]) > 40]
 
