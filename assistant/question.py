@@ -68,6 +68,15 @@ KIND_WORDS: dict[str, DocumentKind] = {
     "communique": "declaration",
     "preface": "preface", "prefaces": "preface", "foreword": "preface",
 }
+# Words that say where to look, not what the answer says: a kind of document, the editor's
+# notes, the volume (folded). The answerer does not count them as a question's content: "what
+# does the editor's note in Trotsky's volume say of X?" asks about X, and a sentence that
+# happens to say "volume" or "lettre" holds nothing of it.
+DESIGNATOR_WORDS = frozenset(KIND_WORDS) | {
+    "note", "notes", "footnote", "footnotes", "annotation", "annotations", "editeur",
+    "editeurs", "editor", "editors", "volume", "volumes", "vol", "tome", "oeuvres", "works",
+    "corpus", "document", "documents",
+}
 # "the editor's note", "d'après la note", "en note", "the footnote".
 _NOTE = re.compile(
     r"\b(?:notes?|footnotes?|annotations?|editeurs?|editors?|editoriale?s?|editorial)\b"

@@ -59,7 +59,11 @@ pytestmark = pytest.mark.slow
 # hit@1 0.556, hit@5 0.972, MRR 0.712, answers 0.444, multi-document 1 of 10, footnotes
 # 0.545, strict citations 0.409, wrongly_refused 0.000, and no question told "not in the
 # corpus" (its 12 unanswerable ones all answered or uncertain): only wrongly_refused guards
-# its refusals.
+# its refusals. Then the words that say where to look ("la note", "the volume", "lettre")
+# stopped counting as what is asked (designator 0), the answerer retrained: blind4 hit@1
+# 0.583, MRR 0.732, answers 0.472, multi-document 2 of 10, footnotes 0.591, strict 0.426
+# (floors raised); blind hit@1 0.611, MRR 0.741; blind2 hit@1 0.657, hit@5 0.857, MRR 0.746;
+# the rest the same.
 # Margin: 0.05 (about 1.5 answerable questions) on the shares, one question on refusals.
 GATES: dict[str, list[tuple[str, float, str]]] = {
     "h041-h080": [("hit@1", 0.68, "min"), ("hit@5", 0.88, "min"), ("mrr", 0.76, "min"),
@@ -78,8 +82,8 @@ GATES: dict[str, list[tuple[str, float, str]]] = {
                ("answer_accuracy", 0.61, "min"), ("footnote_accuracy", 0.60, "min"),
                ("citation_precision_strict", 0.38, "min"), ("wrongly_refused", 0.03, "max")],
     "blind4": [("hit@1", 0.50, "min"), ("hit@5", 0.92, "min"), ("mrr", 0.66, "min"),
-               ("answer_accuracy", 0.39, "min"), ("footnote_accuracy", 0.49, "min"),
-               ("citation_precision_strict", 0.35, "min"), ("wrongly_refused", 0.03, "max")],
+               ("answer_accuracy", 0.42, "min"), ("footnote_accuracy", 0.54, "min"),
+               ("citation_precision_strict", 0.37, "min"), ("wrongly_refused", 0.03, "max")],
 }
 
 

@@ -190,13 +190,23 @@ def test_select_quotes_at_most_two_sources(sources_and_scores, chosen):
 def test_a_follow_ups_inherited_words_weigh_less():
     """"Et quand est-il mort ?" after a question on Menjinski: the standalone question carries
     Menjinski and the letter to find the passage, but the turn's own words say what is asked."""
-    parsed = ParsedQuestion.parse("Et quand est-il mort ? Qui était Menjinski dans la lettre",
+    parsed = ParsedQuestion.parse("Et quand est-il mort ? Qui était Menjinski au procès",
                                   turn="Et quand est-il mort ?")
-    assert {"menjinski", "lettr"} <= parsed.inherited and "mort" not in parsed.inherited
+    assert {"menjinski", "proc"} <= parsed.inherited and "mort" not in parsed.inherited
     weights = term_weights(parsed, None, "fr")
     assert weights["mort"] == 1.0
-    assert weights["lettr"] == pytest.approx(EvidenceSettings().inherited)
+    assert weights["proc"] == pytest.approx(EvidenceSettings().inherited)
     assert ParsedQuestion.parse("Qui était Menjinski ?").inherited == frozenset()
+
+
+def test_words_that_say_where_to_look_are_not_what_is_asked():
+    # "la note de l'éditeur", "le volume", "sa lettre" point to a passage; a sentence that
+    # says "volume" or "lettre" holds nothing of the answer.
+    parsed = ParsedQuestion.parse("Selon la note de l'éditeur du volume, dans sa lettre à "
+                                  "Staline, quand Menjinski est-il mort ?")
+    weights = term_weights(parsed, None, "fr")
+    assert weights["mort"] == 1.0
+    assert all(weights[t] == 0.0 for t in ("not", "editeur", "volum", "lettr")), weights
 
 
 @pytest.mark.parametrize(("texts", "limit", "quoted"), [

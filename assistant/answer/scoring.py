@@ -20,7 +20,8 @@ from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.matching import covered
 from assistant.answer.sentences import sentence_spans
 from assistant.config import EvidenceSettings
-from assistant.text import content_terms, fold, name_key, words
+from assistant.question import DESIGNATOR_WORDS
+from assistant.text import content_terms, fold, name_key, stem, words
 from assistant.types import Chunk, Hit
 
 DEFAULTS = EvidenceSettings()
@@ -78,17 +79,23 @@ class Around:
                    {name_key(w) for w in words(people) if len(w) > 2})
 
 
+_DESIGNATORS = frozenset(stem(word) for word in DESIGNATOR_WORDS)
+
+
 def term_weights(question: ParsedQuestion, stats: CorpusStats | None, language: str,
                  settings: EvidenceSettings = DEFAULTS) -> dict[str, float]:
     """Each question stem's weight: its idf. A French word the corpus never uses is a sign
     that it does not hold the answer; an English one much less (the corpus is French): it
-    weighs less unless a cognate meets it."""
+    weighs less unless a cognate meets it. A word that says where to look ("la note", "the
+    volume", "lettre") weighs ``designator`` of it."""
     weights = {t: (stats.idf(t) ** settings.idf_power if stats else 1.0) for t in question.terms}
     for term in weights:
         if language == "en" and stats and not stats.df.get(term):
             weights[term] *= settings.english_unknown
         if term in question.inherited:
             weights[term] *= settings.inherited
+        if term in _DESIGNATORS:
+            weights[term] *= settings.designator
     return weights
 
 
