@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from math import fsum
 from typing import Protocol
 
-from assistant.answer.matching import covered
+from assistant.answer.matching import covered, weight_of
 from assistant.text import content_terms, document_phrase
 from assistant.text.describe import quoted_title, surname
 from assistant.types import Chunk, Hit
@@ -67,7 +66,7 @@ def _covered(focus: Mapping[str, float] | None, text: str) -> set[str]:
 
 
 def _weight(focus: Mapping[str, float] | None, text: str) -> float:
-    return fsum(focus[term] for term in _covered(focus, text)) if focus else 0.0
+    return weight_of(_covered(focus, text), focus) if focus else 0.0
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -87,7 +86,7 @@ def _focused_clauses(text: str, starts: list[int], ends: list[int], limit: int,
             if ends[j] - starts[i] > limit:
                 break
             found |= coverage[j]
-            key = (fsum(focus[term] for term in found), -(ends[j] - starts[i]))
+            key = (weight_of(found, focus), -(ends[j] - starts[i]))
             if key > best_key:
                 best, best_key = (i, j), key
     return best

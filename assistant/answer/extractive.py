@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from math import fsum
 
 from assistant.answer.asked import (
     ParsedQuestion,
@@ -28,7 +27,7 @@ from assistant.answer.asks import absent_from_corpus, contradictions
 from assistant.answer.compose import clip, compose
 from assistant.answer.corpus_stats import CorpusStats
 from assistant.answer.evidence_model import load_model
-from assistant.answer.matching import covered
+from assistant.answer.matching import covered, weight_of
 from assistant.answer.phrases import IN_SHORT, NEVER_MENTIONED, REFUSAL, UNCERTAIN
 from assistant.answer.scoring import (
     Around,
@@ -132,7 +131,7 @@ def complete(chosen: list[Sentence], candidates: list[Sentence], weights: dict[s
     for c in sorted(candidates, key=lambda c: -c.score):
         if c in chosen or c.score < settings.complement_floor * best_score:
             continue
-        gain = fsum(weights[t] for t in covered(missing, c.terms)) / total
+        gain = weight_of(covered(missing, c.terms), weights) / total
         if gain >= settings.complement_gain:
             return chosen[: max(1, max_sentences - 1)] + [c]
     return chosen
@@ -190,10 +189,10 @@ def own_share(question: ParsedQuestion, sentence: Sentence, weights: dict[str, f
     """Share of the idf weight of the question's own words (for a part: not those it inherits
     from the rest of the question) that the sentence holds; 1.0 when it has none of its own."""
     own = [t for t in question.terms if t not in question.inherited]
-    total = sum(weights.get(t, 0.0) for t in own)
+    total = weight_of(own, weights)
     if not total:
         return 1.0
-    return fsum(weights.get(t, 0.0) for t in covered(own, sentence.terms)) / total
+    return weight_of(covered(own, sentence.terms), weights) / total
 
 
 def _widened(sentence: Sentence, start: int, end: int, sources: Sequence[Hit]) -> Sentence:

@@ -3,7 +3,8 @@ or a long prefix ("secretary"/"secrétaire", "propos"/"proposition")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from math import fsum
 
 
 def related(a: str, b: str) -> bool:
@@ -20,6 +21,13 @@ def related(a: str, b: str) -> bool:
 def covered(terms: Sequence[str], vocabulary: set[str]) -> set[str]:
     """The question terms that some word of ``vocabulary`` matches."""
     return {t for t in terms if t in vocabulary or any(related(t, v) for v in vocabulary)}
+
+
+def weight_of(terms: Iterable[str], weights: Mapping[str, float]) -> float:
+    """The weights of ``terms`` added up exactly (math.fsum). ``terms`` is often a set, whose
+    order follows PYTHONHASHSEED: a plain sum could differ in its last bit from one process to
+    the next and break a tie the other way (one question was once quoted two ways)."""
+    return fsum(weights.get(term, 0.0) for term in terms)
 
 
 def by_prefix(known: Iterable[str]) -> dict[str, list[str]]:

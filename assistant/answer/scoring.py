@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import fsum
 
 from assistant.answer.asked import ParsedQuestion, has_answer_type
 from assistant.answer.corpus_stats import CorpusStats
-from assistant.answer.matching import covered
+from assistant.answer.matching import covered, weight_of
 from assistant.answer.sentences import sentence_spans
 from assistant.config import EvidenceSettings
 from assistant.question import DESIGNATOR_WORDS
@@ -118,7 +117,7 @@ def score_features(question: ParsedQuestion, candidates: list[Sentence], sources
         context = around[c.source]
         inside = covered(question.terms, c.terms)
         outside = covered([t for t in question.terms if t not in inside], context.terms)
-        found = fsum(weights[t] for t in inside) + credit * fsum(weights[t] for t in outside)
+        found = weight_of(inside, weights) + credit * weight_of(outside, weights)
         c.lexical = found / total if total else 0.0
         # In a letter's text the author and the addressee are who "I" and "you" are; an
         # editor's note is about someone else.
